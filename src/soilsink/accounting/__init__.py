@@ -1,0 +1,1 @@
+"""soilsink.accounting (see docs/architecture.md)."""

@@ -1,0 +1,78 @@
+"""Shared CLI helpers: friendly errors (exit 2, no traceback), warnings, depth parsing."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from soilsink.io.errors import InputError, InputWarning
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = Console(highlight=False, soft_wrap=True)
+
+EXIT_BAD_INPUT = 2
+
+
+def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a command: bad input -> clear message on stderr and exit status 2.
+
+    Catches :class:`~soilsink.io.errors.InputError`, pydantic ``ValidationError`` and
+    ``FileNotFoundError``; prints :class:`~soilsink.io.errors.InputWarning` as warnings.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InputWarning)
+            try:
+                result = func(*args, **kwargs)
+            except InputError as exc:
+                _show_warnings(caught)
+                err_console.print(f"[bold red]error:[/] {exc}", markup=True)
+                raise typer.Exit(EXIT_BAD_INPUT) from None
+            except FileNotFoundError as exc:
+                _show_warnings(caught)
+                name = exc.filename or str(exc)
+                err_console.print(f"[bold red]error:[/] file not found: {name}", markup=True)
+                raise typer.Exit(EXIT_BAD_INPUT) from None
+            except Exception as exc:  # pydantic without importing it eagerly
+                if type(exc).__name__ == "ValidationError" and "pydantic" in type(exc).__module__:
+                    _show_warnings(caught)
+                    err_console.print(f"[bold red]error:[/] {exc}", markup=True)
+                    raise typer.Exit(EXIT_BAD_INPUT) from None
+                raise
+        _show_warnings(caught)
+        return result
+
+    return wrapper
+
+
+def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for w in caught:
+        if issubclass(w.category, InputWarning):
+            err_console.print(f"[yellow]warning:[/] {w.message}", markup=True)
+        else:
+            print(f"warning: {w.message}", file=sys.stderr)
+
+
+def parse_depth(text: str, option: str = "--depth") -> tuple[float, float]:
+    """Parse ``"0-30"`` into ``(0.0, 30.0)`` cm; a bad value is an :class:`InputError`."""
+    from soilsink.io.errors import Problem
+
+    try:
+        top, bottom = (float(x) for x in text.split("-"))
+    except ValueError:
+        raise InputError(
+            Problem(option, "cannot read the depth interval", value=text, allowed="TOP-BOTTOM in cm, e.g. 0-30")
+        ) from None
+    if not (0 <= top < bottom):
+        raise InputError(
+            Problem(option, "top must be >= 0 and less than bottom", value=text, allowed="0 <= TOP < BOTTOM")
+        )
+    return top, bottom

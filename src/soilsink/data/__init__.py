@@ -1,0 +1,1 @@
+"""soilsink.data (see docs/architecture.md)."""

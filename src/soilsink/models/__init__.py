@@ -1,0 +1,1 @@
+"""soilsink.models (see docs/architecture.md)."""

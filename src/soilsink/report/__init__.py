@@ -1,0 +1,1 @@
+"""soilsink.report (see docs/architecture.md)."""

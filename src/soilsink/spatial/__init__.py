@@ -1,0 +1,1 @@
+"""soilsink.spatial (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""soilsink.stable (see docs/architecture.md)."""

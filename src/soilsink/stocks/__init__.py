@@ -1,0 +1,1 @@
+"""soilsink.stocks (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""soilsink.threshold (see docs/architecture.md)."""

@@ -1,0 +1,32 @@
+"""The CLI's own basics: --version, --help lists commands, errors give exit 2 without traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+import soilsink
+from soilsink.cli import app
+
+runner = CliRunner()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert soilsink.__version__ in result.output
+
+
+def test_help_lists_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("stocks", "threshold", "rothc", "account", "demo", "grid"):
+        assert command in result.output
+
+
+def test_python_dash_m_runs() -> None:
+    proc = subprocess.run([sys.executable, "-m", "soilsink", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "soilsink" in proc.stdout
