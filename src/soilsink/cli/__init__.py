@@ -6,8 +6,8 @@ that ``soilsink --help`` stays fast.
 
 from __future__ import annotations
 
-from soilsink.cli._app import app
 from soilsink.cli import account, demo, grid, rothc, stocks, threshold  # noqa: F401  (register)
+from soilsink.cli._app import app
 
 
 def main() -> None:
