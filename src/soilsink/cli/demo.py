@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from soilsink.cli._app import app  # noqa: F401
+from soilsink.cli._app import app  # noqa: F401  (placeholder: no command yet)
