@@ -28,12 +28,19 @@ _Y_NAMES = ("y", "lat", "latitude")
 SUSPECT_NODATA = (-9999.0, -99999.0, -3.4028234663852886e38, 3.4028234663852886e38, 65535.0, -32768.0)
 
 
-def open_raster(path: str | os.PathLike, *, variable: str | None = None, name: str | None = None) -> xr.DataArray:
+def open_raster(
+    path: str | os.PathLike,
+    *,
+    variable: str | None = None,
+    name: str | None = None,
+    chunks: dict | None = None,
+) -> xr.DataArray:
     """Open one raster (NetCDF or GeoTIFF) as a float64 DataArray on ``(y, x)`` or ``(time, y, x)``.
 
     ``variable`` picks a variable from a NetCDF file with several; ``name`` is the role used
     in error messages (e.g. ``"clay"``). Nodata (GeoTIFF nodata tag, NetCDF ``_FillValue`` /
-    ``missing_value``) becomes NaN.
+    ``missing_value``) becomes NaN. With ``chunks`` (e.g. ``{"y": 128, "x": 128}``) the
+    array stays lazy (dask) and is read chunk by chunk; otherwise it is loaded.
     """
     p = Path(path)
     label = str(p)
@@ -42,9 +49,9 @@ def open_raster(path: str | os.PathLike, *, variable: str | None = None, name: s
     suffix = p.suffix.lower()
     try:
         if suffix in NETCDF_SUFFIXES:
-            da = _open_netcdf(p, variable)
+            da = _open_netcdf(p, variable, chunks)
         elif suffix in GEOTIFF_SUFFIXES:
-            da = _open_geotiff(p)
+            da = _open_geotiff(p, chunks)
         else:
             raise InputError(
                 Problem(label, f"unknown raster format{_role(name)}", value=p.suffix,
@@ -66,8 +73,8 @@ def _role(name: str | None) -> str:
     return f" ({name})" if name else ""
 
 
-def _open_netcdf(p: Path, variable: str | None) -> xr.DataArray:
-    ds = xr.open_dataset(p, decode_coords="all", mask_and_scale=True)
+def _open_netcdf(p: Path, variable: str | None, chunks: dict | None) -> xr.DataArray:
+    ds = xr.open_dataset(p, decode_coords="all", mask_and_scale=True, chunks={} if chunks else None)
     data_vars = [v for v in ds.data_vars if ds[v].ndim >= 2]
     if variable is None:
         if len(data_vars) != 1:
@@ -81,9 +88,13 @@ def _open_netcdf(p: Path, variable: str | None) -> xr.DataArray:
             Problem(str(p), "variable not found in the NetCDF file", value=variable,
                     allowed=", ".join(map(str, data_vars)))
         )
-    da = ds[variable].load()
-    ds.close()
+    da = ds[variable]
+    if not chunks:
+        da = da.load()
+        ds.close()
     da = _normalise_dims(da, str(p))
+    if chunks:
+        da = da.chunk({k: v for k, v in {**chunks, **({"time": -1} if "time" in da.dims else {})}.items() if k in da.dims})
     if da.rio.crs is None:
         crs = ds.rio.crs if hasattr(ds, "rio") else None
         if crs is None and _was_lonlat(ds[variable]):
@@ -97,14 +108,16 @@ def _was_lonlat(da: xr.DataArray) -> bool:
     return any(d in ("lon", "longitude") for d in da.dims)
 
 
-def _open_geotiff(p: Path) -> xr.DataArray:
-    da = rioxarray.open_rasterio(p, masked=True).load()
+def _open_geotiff(p: Path, chunks: dict | None) -> xr.DataArray:
+    if chunks:
+        da = rioxarray.open_rasterio(p, masked=True, chunks={"band": -1, **chunks}, lock=False)
+    else:
+        da = rioxarray.open_rasterio(p, masked=True).load()
     if "band" in da.dims:
         if da.sizes["band"] == 1:
             da = da.isel(band=0, drop=True)
         else:
             da = da.rename(band="time").assign_coords(time=np.arange(da.sizes["band"]))
-    da = da.drop_vars([c for c in ("spatial_ref",) if c in da.coords and c not in da.dims], errors="ignore")
     return _normalise_dims(da, str(p))
 
 
@@ -138,9 +151,9 @@ def _normalise_dims(da: xr.DataArray, label: str) -> xr.DataArray:
 
 
 def _check_suspect_nodata(da: xr.DataArray, label: str, name: str | None) -> None:
-    values = np.asarray(da.values)
-    for marker in SUSPECT_NODATA:
-        if np.any(values == marker):
+    found = [bool(v) for v in xr.concat([(da == m).any() for m in SUSPECT_NODATA], dim="m").values]
+    for marker, hit in zip(SUSPECT_NODATA, found, strict=True):
+        if hit:
             raise InputError(
                 Problem(label, f"holds {marker:g}, a common nodata marker, as data{_role(name)}",
                         value=marker, allowed="declare it as nodata (GeoTIFF nodata tag or NetCDF _FillValue)")
@@ -282,3 +295,41 @@ def write_geotiff(da: xr.DataArray, path: str | os.PathLike, *, crs=None) -> Pat
     with atomic_path(path) as tmp:
         da.rio.to_raster(tmp, driver="GTiff", compress="DEFLATE")
     return Path(path)
+
+
+def align_to_grid(da: xr.DataArray, ref: xr.DataArray, *, rtol: float = 1e-6) -> xr.DataArray:
+    """Put ``da`` on the grid of ``ref``: as is when the grids match, by nearest-cell lookup when
+    ``da`` is a coarser grid nested in ``ref`` (same CRS and extent, resolution an integer
+    multiple, e.g. 0.5° climate over 1 km soil). Lazy arrays stay lazy (memory per chunk).
+
+    Anything else raises :class:`InputError` naming the file and the mismatch.
+    """
+    try:
+        check_same_grid({"reference": ref, "this": da}, rtol=rtol)
+        return da.assign_coords(x=ref["x"], y=ref["y"])
+    except InputError as same_err:
+        sig, rsig = grid_signature(da), grid_signature(ref)
+        label = da.attrs.get("source", da.name or "<raster>")
+        ratio = (sig["resolution"][0] / rsig["resolution"][0], sig["resolution"][1] / rsig["resolution"][1])
+        nested = (
+            sig["crs"] is not None and rsig["crs"] is not None and _same_crs(da, ref)
+            and all(r >= 1 - rtol and abs(r - round(r)) < 1e-6 * max(1.0, r) for r in ratio)
+            and np.allclose(sig["extent"], rsig["extent"], rtol=0, atol=abs(rsig["resolution"][0]) * 1e-3)
+        )
+        if not nested:
+            if sig["crs"] is not None and rsig["crs"] is not None and _same_crs(da, ref) and sig["shape"] != rsig["shape"]:
+                raise InputError(Problem(label, "grid is neither the soil grid nor a coarser grid nested in it",
+                                         value=f"resolution {sig['resolution']}, extent {sig['extent']}",
+                                         allowed=f"resolution {rsig['resolution']} times a whole number, extent {rsig['extent']}")) from None
+            raise same_err
+        x0 = float(da["x"].values[0]) - sig["resolution"][0] / 2
+        y0 = float(da["y"].values[0]) - sig["resolution"][1] / 2
+        ix = np.floor((ref["x"].values - x0) / sig["resolution"][0]).astype(int)
+        iy = np.floor((ref["y"].values - y0) / sig["resolution"][1]).astype(int)
+        ix = np.clip(ix, 0, da.sizes["x"] - 1)
+        iy = np.clip(iy, 0, da.sizes["y"] - 1)
+        out = da.isel(x=xr.DataArray(ix, dims="x"), y=xr.DataArray(iy, dims="y"))
+        out = out.assign_coords(x=ref["x"], y=ref["y"])
+        if out.chunks is not None and ref.chunks is not None:
+            out = out.chunk({"x": ref.chunksizes["x"], "y": ref.chunksizes["y"]})
+        return out
