@@ -3,9 +3,11 @@
 The workflow (``workflow.py``) needs three things from a SOM model, for ``n`` cells at once
 (arrays have the cell axis last; monthly forcing has shape ``(months, n)``):
 
-* ``inputs_for_target(forcing12, soil, soc_t_ha)`` -> annual plant C input (t C/ha/yr) whose
+* ``inputs_for_target(forcing12, soil, soc_t_ha, fraction12)`` -> annual plant C input
+  (t C/ha/yr), spread over the months by ``fraction12`` (shape ``(12, 1)``, sums to 1), whose
   equilibrium under the 12-month forcing has total SOC = ``soc_t_ha`` (exact inverse);
-* ``equilibrium(forcing12, soil, c_input_t_ha_yr)`` -> pools (t C/ha) of that equilibrium;
+* ``equilibrium(forcing12, soil, c_input_t_ha_month)`` -> pools (t C/ha) of the equilibrium
+  under monthly inputs of shape ``(12, n)``;
 * ``run(pools, forcing, soil, c_input_t_ha_month)`` -> pools at the end of the forcing.
 
 ``forcing`` is a dict with ``tas`` (°C), ``pr`` (mm/month), ``evap`` (open-pan mm/month) of
@@ -31,9 +33,10 @@ class CellEngine(Protocol):
 
     name: str
 
-    def inputs_for_target(self, forcing12: dict, soil: dict, soc_t_ha: np.ndarray) -> np.ndarray: ...
+    def inputs_for_target(self, forcing12: dict, soil: dict, soc_t_ha: np.ndarray,
+                          fraction12: np.ndarray) -> np.ndarray: ...
 
-    def equilibrium(self, forcing12: dict, soil: dict, c_input_t_ha_yr: np.ndarray) -> dict[str, np.ndarray]: ...
+    def equilibrium(self, forcing12: dict, soil: dict, c_input_t_ha_month: np.ndarray) -> dict[str, np.ndarray]: ...
 
     def run(self, pools: dict[str, np.ndarray], forcing: dict, soil: dict,
             c_input_t_ha_month: np.ndarray) -> dict[str, np.ndarray]: ...
@@ -84,15 +87,15 @@ class RothCEngine:
             data["c_input"] = (("time", "cell"), c_input_month)
         return xr.Dataset(data, coords={"time": np.arange(months)})
 
-    def inputs_for_target(self, forcing12, soil, soc_t_ha):
-        ds = self._ds(forcing12, soil, np.full(forcing12["tas"].shape, 1.0 / 12))
+    def inputs_for_target(self, forcing12, soil, soc_t_ha, fraction12):
+        ds = self._ds(forcing12, soil, np.broadcast_to(fraction12, forcing12["tas"].shape))
         import xarray as xr
 
         out = self._rothc.inputs_for_target(ds, xr.DataArray(soc_t_ha, dims="cell"))
         return np.asarray(out.transpose("cell").values, dtype=float)
 
-    def equilibrium(self, forcing12, soil, c_input_t_ha_yr):
-        ds = self._ds(forcing12, soil, np.broadcast_to(c_input_t_ha_yr / 12.0, forcing12["tas"].shape))
+    def equilibrium(self, forcing12, soil, c_input_t_ha_month):
+        ds = self._ds(forcing12, soil, c_input_t_ha_month)
         eq = self._rothc.equilibrium(ds)
         return {p: np.asarray(eq[p].transpose("cell").values, dtype=float) for p in POOLS}
 

@@ -216,8 +216,8 @@ def sequestration_cells(
             eq = (eq_climate[0] * (1.0 - sign * settings.tas_rel), eq_climate[1] * (1.0 + sign * settings.pr_rel), e_evap)
         soil = {"clay": clay_v, "depth": settings.depth_cm, "dpm_rpm": dpm_rpm, "iom": falloon_iom(soc_v)}
         forcing12 = {"tas": eq[0], "pr": eq[1], "evap": eq[2], "cover": cover12}
-        c_eq = engine.inputs_for_target(forcing12, soil, soc_v)
-        pools = engine.equilibrium(forcing12, soil, c_eq)
+        c_eq = engine.inputs_for_target(forcing12, soil, soc_v, frac)
+        pools = engine.equilibrium(forcing12, soil, frac * c_eq)
         # warm-up
         if years > 1 or (years == 1 and eq_climate is not None):
             if settings.warmup_inputs == "miami":
