@@ -18,6 +18,7 @@ densified geodesic polygon from PROJ's ``Geod.polygon_area_perimeter`` to < 1 mÂ
 from __future__ import annotations
 
 import numpy as np
+import rioxarray  # noqa: F401  (registers the .rio accessor)
 import xarray as xr
 
 #: WGS84 semi-major axis (m) and inverse flattening (NIMA TR8350.2, 3rd ed., 2000, Table 3.1).

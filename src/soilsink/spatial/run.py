@@ -26,7 +26,13 @@ from soilsink.io.errors import InputError, Problem
 from soilsink.spatial.areas import cell_area_ha
 from soilsink.spatial.config import GridConfig, RasterSpec
 from soilsink.spatial.engine import CellEngine
-from soilsink.spatial.rasters import align_to_grid, check_range, check_same_grid, open_raster, write_geotiff
+from soilsink.spatial.rasters import (
+    align_to_grid,
+    check_range,
+    check_same_grid,
+    open_raster,
+    write_geotiff,
+)
 from soilsink.spatial.workflow import Settings, sequestration_grid
 
 #: plausible ranges (checked before any computation; the error names the file and first cell)
