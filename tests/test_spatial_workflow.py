@@ -18,8 +18,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-from spatial_toy import ToyEngine, _decay  # noqa: E402
-
 from soilsink.spatial.config import GridConfig, load_config  # noqa: E402
 from soilsink.spatial.example import write_example  # noqa: E402
 from soilsink.spatial.run import load_inputs, run_grid  # noqa: E402
@@ -30,6 +28,7 @@ from soilsink.spatial.workflow import (  # noqa: E402
     sequestration_cells,
     sequestration_grid,
 )
+from spatial_toy import ToyEngine, _decay  # noqa: E402
 
 TOY = ToyEngine()
 
@@ -134,7 +133,7 @@ def test_grid_equals_one_call_per_cell_bit_for_bit(example: Path) -> None:
 
 
 def test_serial_chunkings_and_dask_cluster_identical(example: Path, tmp_path: Path) -> None:
-    from distributed import Client, LocalCluster
+    from distributed import LocalCluster
 
     cfg = load_config(example)
     run_grid(_with_chunk(cfg, 5), tmp_path / "a", scheduler="synchronous", engine=TOY, progress=False)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -21,16 +22,14 @@ app.add_typer(sub, name="grid")
 @sub.command("run")
 @friendly_errors
 def run(
-    config: Path = typer.Argument(..., help="CONFIG.toml naming the rasters and scenario settings."),
-    outdir: Path = typer.Option(..., "-o", "--outdir", help="Output folder (results.nc, zonal.csv)."),
-    scheduler: str | None = typer.Option(
-        None, "--scheduler", help="Address of an existing Dask scheduler (tcp://HOST:PORT), or 'synchronous'."
-    ),
-    workers: int | None = typer.Option(
-        None, "--workers", min=1, help="Worker processes of the local Dask cluster (default: CPU count)."
-    ),
-    geotiff: bool = typer.Option(False, "--geotiff", help="Also write every output as a GeoTIFF."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    config: Annotated[Path, typer.Argument(help="CONFIG.toml naming the rasters and scenario settings.")],
+    outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Output folder (results.nc, zonal.csv).")],
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Address of an existing Dask scheduler (tcp://HOST:PORT), or 'synchronous'.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Worker processes of the local Dask cluster (default: CPU count).")] = None,
+    geotiff: Annotated[bool, typer.Option("--geotiff", help="Also write every output as a GeoTIFF.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run the sequestration-potential workflow on the grid of CONFIG.toml."""
     if scheduler and workers:
@@ -39,7 +38,11 @@ def run(
     from soilsink.spatial.run import run_grid
 
     cfg = load_config(config)
-    out = run_grid(cfg, outdir, scheduler=scheduler, workers=workers, progress=not quiet, geotiff=geotiff)
+    try:
+        out = run_grid(cfg, outdir, scheduler=scheduler, workers=workers, progress=not quiet, geotiff=geotiff)
+    except ImportError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", markup=True)
+        raise typer.Exit(1) from None
     if not quiet:
         err_console.print("")
     out_console.print(f"wrote {out / 'results.nc'}" + (f" and {out / 'zonal.csv'}" if cfg.zonal else ""))
@@ -48,9 +51,9 @@ def run(
 @sub.command("example")
 @friendly_errors
 def example(
-    directory: Path = typer.Argument(..., help="Folder to write the example into."),
-    cells: int = typer.Option(400, "--cells", min=4, help="Approximate number of grid cells."),
-    years: int = typer.Option(20, "--years", min=1, max=100, help="Warm-up years of monthly climate."),
+    directory: Annotated[Path, typer.Argument(help="Folder to write the example into.")],
+    cells: Annotated[int, typer.Option("--cells", min=4, help="Approximate number of grid cells.")] = 400,
+    years: Annotated[int, typer.Option("--years", min=1, max=100, help="Warm-up years of monthly climate.")] = 20,
 ) -> None:
     """Write a synthetic example grid (rasters, thresholds, regions, CONFIG.toml)."""
     from soilsink.spatial.example import write_example

@@ -60,9 +60,14 @@ class RothCEngine:
     name = "RothC"
 
     def __init__(self) -> None:
-        from soilsink.models import rothc  # noqa: F401  (fail early with ImportError)
+        import soilsink.models.rothc  # noqa: F401  (fail early with ImportError)
 
-        self._rothc = rothc
+    @property
+    def _rothc(self):
+        # imported on use, so the adapter pickles to Dask workers as a plain object
+        import soilsink.models.rothc as rothc
+
+        return rothc
 
     # -- building the xarray dataset the engine wants (cells on dim "cell", months on "time")
     @staticmethod

@@ -22,21 +22,22 @@ EXAMPLE_SEED = 20201
 CLIMATE_COARSENING = 10
 
 
-def _shape_for(cells: int) -> tuple[int, int]:
-    """Rows, columns of a near-square grid with at least ``cells`` cells (columns a multiple of 10)."""
-    nx = max(CLIMATE_COARSENING, int(math.ceil(math.sqrt(cells) / CLIMATE_COARSENING)) * CLIMATE_COARSENING)
-    ny = max(2, int(math.ceil(cells / nx)))
-    return ny, nx
+def _shape_for(cells: int) -> tuple[int, int, int]:
+    """Rows, columns and climate coarsening factor of a near-square grid of about ``cells``
+    cells (rows and columns multiples of the factor, at least 2 climate cells per side)."""
+    side = math.sqrt(cells)
+    f = next((f for f in (CLIMATE_COARSENING, 5, 2, 1) if side / f >= 2), 1)
+    nx = max(2, round(side / f)) * f
+    ny = max(2, round(cells / nx / f)) * f
+    return ny, nx, f
 
 
 def example_grid(cells: int = 400, *, warmup_years: int = 20, seed: int = EXAMPLE_SEED) -> dict[str, xr.DataArray]:
     """The example fields in memory (see the module docstring); keys are raster names."""
     if cells < 4:
         raise ValueError("the example needs at least 4 cells")
-    ny, nx = _shape_for(cells)
-    ny_c = int(math.ceil(ny / CLIMATE_COARSENING))
-    ny = ny_c * CLIMATE_COARSENING
-    nx_c = nx // CLIMATE_COARSENING
+    ny, nx, coarsening = _shape_for(cells)
+    ny_c, nx_c = ny // coarsening, nx // coarsening
     res = 0.01  # degrees (~1 km)
     x = 5.0 + res * (np.arange(nx) + 0.5)
     y = 50.0 - res * (np.arange(ny) + 0.5)
@@ -53,7 +54,7 @@ def example_grid(cells: int = 400, *, warmup_years: int = 20, seed: int = EXAMPL
     clay[water] = np.nan
     soil_type[water] = np.nan
 
-    res_c = res * CLIMATE_COARSENING
+    res_c = res * coarsening
     xc = 5.0 + res_c * (np.arange(nx_c) + 0.5)
     yc = 50.0 - res_c * (np.arange(ny_c) + 0.5)
     months = np.arange(warmup_years * 12)

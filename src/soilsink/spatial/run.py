@@ -25,7 +25,7 @@ from soilsink.io.atomic import atomic_path, atomic_write
 from soilsink.io.errors import InputError, Problem
 from soilsink.spatial.areas import cell_area_ha
 from soilsink.spatial.config import GridConfig, RasterSpec
-from soilsink.spatial.engine import CellEngine
+from soilsink.spatial.engine import CellEngine, default_engine
 from soilsink.spatial.rasters import (
     align_to_grid,
     check_range,
@@ -231,6 +231,7 @@ def run_grid(
     engine: CellEngine | None = None,
 ) -> Path:
     """Run the whole workflow and write OUTDIR (see the module docstring). Returns OUTDIR."""
+    engine = engine or default_engine()  # fail before any work when the model is missing
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     inputs = load_inputs(cfg)
