@@ -81,3 +81,35 @@ def validate_sites(
             warn_input(Problem(source, "no natural reference site: every threshold will be empty",
                                allowed="land_use natural/native_* or reference = true"))
     return out
+
+
+HORIZON_COLUMNS = ("top_cm", "bottom_cm", "soc_g_kg")
+FRACTION_COLUMNS = ("maoc_g_kg", "maoc_frac", "poc_g_kg")
+
+
+def looks_like_horizons(df: pd.DataFrame) -> bool:
+    """True for a horizons table (one row per layer: ``top_cm``, ``bottom_cm``, ``soc_g_kg``)."""
+    return all(c in df.columns for c in HORIZON_COLUMNS)
+
+
+def sites_from_horizons(horizons: pd.DataFrame, top_cm: float = 0, bottom_cm: float = 30, *,
+                        source: str = "<horizons>") -> pd.DataFrame:
+    """Site table from a validated horizons table: stocks over ``top_cm``–``bottom_cm`` first.
+
+    Columns: ``site_id``, the site attributes (``soil_type``, ``land_use``, ``reference``,
+    ``climate_zone``, ...), ``soc_stock_t_ha`` and, when the table has fractionation columns,
+    ``stable_soc_t_ha`` with ``stable_method`` (see ``soilsink.stable.measured``).
+    """
+    from soilsink import stocks
+    from soilsink.stable.measured import stable_stocks
+
+    soc = stocks.fixed_depth_stocks(horizons, top_cm, bottom_cm)
+    attrs = stocks.site_attributes(horizons, top_cm, bottom_cm)
+    out = attrs.merge(soc[["site_id", "top_cm", "bottom_cm", "soc_stock_t_ha"]], on="site_id", how="right")
+    if any(c in horizons.columns for c in FRACTION_COLUMNS):
+        st = stable_stocks(horizons, top_cm, bottom_cm, source=source)
+        out = out.merge(st[["site_id", "stable_soc_t_ha", "stable_method"]], on="site_id", how="left")
+    first_row = horizons.groupby("site_id")["row"].min() if "row" in horizons.columns else None
+    if first_row is not None:
+        out["row"] = out["site_id"].map(first_row)
+    return out
