@@ -22,7 +22,7 @@ from soilsink.io.errors import InputError, Problem
 #: Columns of a thresholds table that are not group keys.
 THRESHOLD_VALUE_COLUMNS = frozenset(
     {
-        "n_reference", "n_reference_stable", "stat", "method", "flag", "top_cm", "bottom_cm", "note",
+        "n_reference", "n_reference_stable", "stat", "method", "flag", "top_cm", "bottom_cm", "note", "row",
     }
 )
 
@@ -72,6 +72,7 @@ def sink_potential(
         raise InputError(
             Problem("<sites>", f"the sites lack the threshold group column(s): {', '.join(missing)}")
         )
+    thresholds = _numeric_thresholds(thresholds, source)
     chosen = _choose(thresholds, by)
     keep = [*by, "threshold_soc_t_ha"]
     if "threshold_stable_soc_t_ha" in chosen.columns:
@@ -105,6 +106,24 @@ def sink_potential(
             out[c] = merged[c]
     out["status"] = np.where(thr.isna(), "no_threshold", "ok")
     return out
+
+
+def _numeric_thresholds(thresholds: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Threshold value columns as floats (blank = NaN); other text is an error naming the row."""
+    t = thresholds.copy()
+    rows = t["row"] if "row" in t.columns else pd.Series(range(2, len(t) + 2), index=t.index)
+    problems = []
+    for c in [c for c in t.columns if c.startswith("threshold_")]:
+        raw = t[c]
+        blank = raw.isna() | (raw.astype("string").str.strip() == "")
+        num = pd.to_numeric(raw.where(~blank), errors="coerce")
+        for i in t.index[num.isna() & ~blank]:
+            problems.append(Problem(source, "not a number", row=int(rows[i]), column=c, value=raw[i],
+                                    allowed="t C/ha or blank"))
+        t[c] = num.astype(float)
+    if problems:
+        raise InputError(problems)
+    return t
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:

@@ -104,6 +104,13 @@ def sites_from_horizons(horizons: pd.DataFrame, top_cm: float = 0, bottom_cm: fl
     from soilsink.stable.measured import stable_stocks
 
     soc = stocks.fixed_depth_stocks(horizons, top_cm, bottom_cm)
+    uncovered = soc["soc_stock_t_ha"].isna()
+    for _, r in soc[uncovered].iterrows():
+        warn_input(Problem(source, f"site {r['site_id']!r} left out: {r['note'] or 'no stock'}",
+                           column="site_id", value=r["site_id"]))
+    soc = soc[~uncovered]
+    if soc.empty:
+        raise InputError(Problem(source, f"no site covers {top_cm:g}–{bottom_cm:g} cm", allowed="another --depth"))
     attrs = stocks.site_attributes(horizons, top_cm, bottom_cm)
     out = attrs.merge(soc[["site_id", "top_cm", "bottom_cm", "soc_stock_t_ha"]], on="site_id", how="right")
     if any(c in horizons.columns for c in FRACTION_COLUMNS):
