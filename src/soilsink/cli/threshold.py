@@ -59,13 +59,34 @@ def threshold_command(
     min_n: Annotated[int, typer.Option("--min-n", help="Groups with fewer reference sites are flagged too_few.")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap (results are reproducible).")] = 0,
     n_boot: Annotated[int, typer.Option("--n-boot", help="Bootstrap resamples for the 95 % interval.")] = 2000,
+    method: Annotated[str, typer.Option("--method", help="empirical (natural sites), model (equilibrium of a "
+                                        "SOM balance under natural inputs) or both (model beside empirical).")] = "empirical",
+    model: Annotated[str, typer.Option("--model", help="Model for --method model/both: henin_dupuis or rothc.")] = "henin_dupuis",
+    model_inputs: Annotated[Path | None, typer.Option("--model-inputs", help="Per-group natural inputs and "
+                                                      "parameters for the model (see docs/threshold.md).")] = None,
 ) -> None:
-    """Thresholds per soil type from natural reference sites (statistic + bootstrap 95 % CI)."""
+    """Thresholds per soil type from natural reference sites (statistic + bootstrap 95 % CI),
+    or from a model equilibrium under natural inputs (--method model|both)."""
+    from soilsink.io.errors import InputError, Problem
     from soilsink.threshold.empirical import empirical_thresholds
 
     groups = _split_by(by)
-    table = _load_sites(sites, depth, groups)
-    result = empirical_thresholds(table, by=groups, stat=stat, min_n=min_n, seed=seed, n_boot=n_boot, source=str(sites))
+    if method not in ("empirical", "model", "both"):
+        raise InputError(Problem("--method", "unknown method", value=method, allowed="empirical, model, both"))
+    if method != "empirical" and model_inputs is None:
+        raise InputError(Problem("--model-inputs", f"--method {method} needs the natural inputs per group",
+                                 allowed="a table, see docs/threshold.md"))
+    result = None
+    if method in ("empirical", "both"):
+        table = _load_sites(sites, depth, groups)
+        result = empirical_thresholds(table, by=groups, stat=stat, min_n=min_n, seed=seed, n_boot=n_boot,
+                                      source=str(sites))
+    if method in ("model", "both"):
+        from soilsink.io.tables import read_table
+        from soilsink.threshold.model import beside, model_thresholds
+
+        modelled = model_thresholds(read_table(model_inputs), groups, model, source=str(model_inputs))
+        result = modelled if result is None else beside(result, modelled, groups)
     _write_csv(result, output)
     n_few = int((result["flag"] != "ok").sum())
     out_console.print(f"wrote {len(result)} group(s) to {output} ({n_few} flagged too_few/no_reference)")

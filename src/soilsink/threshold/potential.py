@@ -23,13 +23,15 @@ from soilsink.io.errors import InputError, Problem
 THRESHOLD_VALUE_COLUMNS = frozenset(
     {
         "n_reference", "n_reference_stable", "stat", "method", "flag", "top_cm", "bottom_cm", "note", "row",
+        "model_method",
     }
 )
 
 
 def group_columns(thresholds: pd.DataFrame) -> list[str]:
     """The group key columns of a thresholds table (everything that is not a result column)."""
-    return [c for c in thresholds.columns if c not in THRESHOLD_VALUE_COLUMNS and not c.startswith("threshold_")]
+    return [c for c in thresholds.columns
+            if c not in THRESHOLD_VALUE_COLUMNS and not c.startswith(("threshold_", "model_threshold_"))]
 
 
 def _choose(thresholds: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -46,6 +48,26 @@ def _choose(thresholds: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     )
     t = t.sort_values([*by, "_rank"], kind="stable").drop_duplicates(by, keep="first")
     return t.drop(columns="_rank")
+
+
+def _use_model_beside(t: pd.DataFrame) -> pd.DataFrame:
+    """Where a row carries ``model_*`` thresholds beside a flagged or empty empirical one, use the model."""
+    if "model_threshold_soc_t_ha" not in t.columns:
+        return t
+    t = t.copy()
+    flag = t["flag"].fillna("").astype(str) if "flag" in t.columns else pd.Series("", index=t.index)
+    emp_ok = flag.isin(["", "ok"]) & t["threshold_soc_t_ha"].notna()
+    use = ~emp_ok & t["model_threshold_soc_t_ha"].notna()
+    t.loc[use, "threshold_soc_t_ha"] = t.loc[use, "model_threshold_soc_t_ha"]
+    if "model_threshold_stable_soc_t_ha" in t.columns:
+        if "threshold_stable_soc_t_ha" not in t.columns:
+            t["threshold_stable_soc_t_ha"] = np.nan
+        t.loc[use, "threshold_stable_soc_t_ha"] = t.loc[use, "model_threshold_stable_soc_t_ha"]
+    if "method" in t.columns and "model_method" in t.columns:
+        t.loc[use, "method"] = t.loc[use, "model_method"]
+    if "flag" in t.columns:
+        t.loc[use, "flag"] = "ok"
+    return t
 
 
 def sink_potential(
@@ -73,7 +95,7 @@ def sink_potential(
             Problem("<sites>", f"the sites lack the threshold group column(s): {', '.join(missing)}")
         )
     thresholds = _numeric_thresholds(thresholds, source)
-    chosen = _choose(thresholds, by)
+    chosen = _use_model_beside(_choose(thresholds, by))
     keep = [*by, "threshold_soc_t_ha"]
     if "threshold_stable_soc_t_ha" in chosen.columns:
         keep.append("threshold_stable_soc_t_ha")
@@ -113,7 +135,7 @@ def _numeric_thresholds(thresholds: pd.DataFrame, source: str) -> pd.DataFrame:
     t = thresholds.copy()
     rows = t["row"] if "row" in t.columns else pd.Series(range(2, len(t) + 2), index=t.index)
     problems = []
-    for c in [c for c in t.columns if c.startswith("threshold_")]:
+    for c in [c for c in t.columns if c.startswith(("threshold_", "model_threshold_"))]:
         raw = t[c]
         blank = raw.isna() | (raw.astype("string").str.strip() == "")
         num = pd.to_numeric(raw.where(~blank), errors="coerce")
