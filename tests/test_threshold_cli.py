@@ -25,7 +25,7 @@ c3,Gleysol,cropland,45,25
 THRESHOLD_COLUMNS = [
     "soil_type", "n_reference", "threshold_soc_t_ha", "threshold_soc_t_ha_ci_low", "threshold_soc_t_ha_ci_high",
     "n_reference_stable", "threshold_stable_soc_t_ha", "threshold_stable_soc_t_ha_ci_low",
-    "threshold_stable_soc_t_ha_ci_high", "stat", "method", "flag",
+    "threshold_stable_soc_t_ha_ci_high", "stable_method", "stat", "method", "flag",
 ]
 
 
@@ -46,6 +46,7 @@ def test_threshold_and_potential_from_site_table(site_csv: Path, tmp_path: Path)
     assert t.loc["Luvisol", "threshold_soc_t_ha"] == 50.0  # median of 40, 50, 60
     assert t.loc["Luvisol", "threshold_stable_soc_t_ha"] == 27.5  # median of 25, 30
     assert t.loc["Cambisol", "flag"] == "too_few" and t.loc["Gleysol", "flag"] == "no_reference"
+    assert t.loc["Luvisol", "stable_method"] == "given"
     # reproducible
     out2 = tmp_path / "thr2.csv"
     runner.invoke(app, ["threshold", str(site_csv), "--min-n", "2", "--seed", "3", "-o", str(out2)])
@@ -79,6 +80,7 @@ def test_threshold_from_horizons_table(tmp_path: Path) -> None:
     assert t["threshold_soc_t_ha"] == pytest.approx(60.0)
     assert t["threshold_stable_soc_t_ha"] == pytest.approx(30.0)
     assert t["n_reference"] == 3 and t["flag"] == "ok"
+    assert t["stable_method"] == "measured_maoc"
 
 
 @pytest.mark.parametrize(
@@ -112,3 +114,14 @@ def test_bad_options_exit_2(site_csv: Path, tmp_path: Path) -> None:
     assert r.exit_code == 2
     r = runner.invoke(app, ["potential", str(site_csv), "--thresholds", str(site_csv), "-o", str(out)])
     assert r.exit_code == 2 and "threshold_soc_t_ha" in r.output
+
+
+def test_horizons_site_not_covering_depth_is_left_out_with_warning(tmp_path: Path) -> None:
+    src = tmp_path / "h.csv"
+    src.write_text("site_id,top_cm,bottom_cm,soc_g_kg,bulk_density_g_cm3,soil_type,land_use\n"
+                   "n1,0,30,10,1.0,Luvisol,natural\nn2,0,10,10,1.0,Luvisol,natural\n")
+    out = tmp_path / "t.csv"
+    r = runner.invoke(app, ["threshold", str(src), "--min-n", "1", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "n2" in r.output and "left out" in r.output
+    assert pd.read_csv(out).loc[0, "n_reference"] == 1

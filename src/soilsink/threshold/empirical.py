@@ -73,7 +73,9 @@ def empirical_thresholds(
     ``sites``: one row per site with the ``by`` columns, ``soc_stock_t_ha`` (t C/ha), optionally
     ``stable_soc_t_ha``, and ``land_use`` and/or ``reference``. Columns out: the ``by`` columns,
     ``n_reference``, ``threshold_soc_t_ha`` with ``_ci_low``/``_ci_high``, and when stable carbon
-    is present ``n_reference_stable``, ``threshold_stable_soc_t_ha`` with its bounds; then
+    is present ``n_reference_stable``, ``threshold_stable_soc_t_ha`` with its bounds and
+    ``stable_method`` (how the sites' stable carbon was obtained: ``measured_maoc``, ...,
+    ``given`` for a site table without a ``stable_method`` column); then
     ``stat``, ``method`` (``empirical``) and ``flag``: ``ok``, ``too_few`` when n < ``min_n`` (the
     statistic is still given), ``no_reference`` for groups seen only among non-reference sites
     (no statistic). Groups are sorted by their keys.
@@ -110,6 +112,7 @@ def empirical_thresholds(
             if stable_ok.size != soc_ok.size:  # not every site has stable carbon: own resamples
                 idx = _resamples(_group_seed(seed, (*key, "stable")), stable_ok.size, n_boot)
             row.update(_estimate(stable_ok, idx, kind, q, "threshold_stable_soc_t_ha"))
+            row["stable_method"] = _stable_methods(sites.loc[in_group])
         row["stat"] = label
         row["method"] = "empirical"
         if row["n_reference"] == 0:
@@ -122,9 +125,20 @@ def empirical_thresholds(
     cols = [*by, "n_reference", "threshold_soc_t_ha", "threshold_soc_t_ha_ci_low", "threshold_soc_t_ha_ci_high"]
     if has_stable:
         cols += ["n_reference_stable", "threshold_stable_soc_t_ha",
-                 "threshold_stable_soc_t_ha_ci_low", "threshold_stable_soc_t_ha_ci_high"]
+                 "threshold_stable_soc_t_ha_ci_low", "threshold_stable_soc_t_ha_ci_high", "stable_method"]
     cols += ["stat", "method", "flag"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def _stable_methods(group: pd.DataFrame) -> str:
+    """Which method gave the stable carbon of a group's reference sites (``given`` for a site table)."""
+    has = group[STABLE_COL].notna()
+    if not has.any():
+        return ""
+    if "stable_method" not in group.columns:
+        return "given"
+    names = {str(m) for m in group.loc[has, "stable_method"] if isinstance(m, str) and m and m != "none"}
+    return "+".join(sorted(names)) or "given"
 
 
 def _resamples(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:

@@ -22,7 +22,7 @@ from soilsink.io.errors import InputError, Problem
 #: Columns of a thresholds table that are not group keys.
 THRESHOLD_VALUE_COLUMNS = frozenset(
     {
-        "n_reference", "n_reference_stable", "stat", "method", "flag", "top_cm", "bottom_cm", "note", "row",
+        "n_reference", "n_reference_stable", "stable_method", "stat", "method", "flag", "top_cm", "bottom_cm", "note", "row",
         "model_method",
     }
 )
@@ -123,6 +123,8 @@ def sink_potential(
         out["threshold_stable_soc_t_ha"] = sthr
         out["stable_potential_t_ha"] = np.maximum(sthr - scur, 0.0)
         out["stable_saturation_ratio"] = _ratio(scur, sthr)
+        if "stable_method" in merged.columns:
+            out["stable_method"] = merged["stable_method"]
     for c in ("threshold_method", "threshold_flag"):
         if c in merged.columns:
             out[c] = merged[c]
