@@ -37,6 +37,7 @@ import xarray as xr
 
 from soilsink.spatial.config import GridConfig
 from soilsink.spatial.engine import POOLS, CellEngine, default_engine, falloon_iom
+from soilsink.threshold import cap_trajectory
 
 VARIANTS = ("central", "low", "high")
 
@@ -127,19 +128,10 @@ def miami_npp(tas_mean_c: np.ndarray, pr_annual_mm: np.ndarray) -> np.ndarray:
 
 
 def cap_end(soc_end: np.ndarray, soc_t0: np.ndarray, threshold: np.ndarray) -> np.ndarray:
-    """Creditable end SOC ``min(P, max(threshold, P(0)))``; a NaN threshold means no cap.
-
-    Uses ``soilsink.threshold.cap_trajectory`` when available (the project's one cap)."""
-    try:
-        from soilsink.threshold import cap_trajectory
-    except ImportError:
-        cap_trajectory = None
-    thr = np.where(np.isnan(threshold), np.inf, threshold)
-    if cap_trajectory is not None:
-        traj = np.stack([soc_t0, soc_end])
-        creditable, _ = cap_trajectory(traj, thr)
-        return np.asarray(creditable, dtype=float)[-1]
-    return np.minimum(soc_end, np.maximum(thr, soc_t0))
+    """Creditable end SOC ``min(P, max(threshold, P(0)))`` per cell; a NaN threshold means no
+    cap. The project's one cap: :func:`soilsink.threshold.cap_trajectory` on (t0, end)."""
+    creditable, _ = cap_trajectory(np.stack([soc_t0, soc_end]), threshold, axis=0)
+    return np.asarray(creditable, dtype=float)[-1]
 
 
 def _yearly_sum(x: np.ndarray) -> np.ndarray:
