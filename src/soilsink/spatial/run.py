@@ -231,10 +231,10 @@ def run_grid(
     engine: CellEngine | None = None,
 ) -> Path:
     """Run the whole workflow and write OUTDIR (see the module docstring). Returns OUTDIR."""
-    engine = engine or default_engine()  # fail before any work when the model is missing
+    inputs = load_inputs(cfg)  # bad input first: exit 2 with the file and the problem
+    engine = engine or default_engine()  # then fail before any work when the model is missing
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    inputs = load_inputs(cfg)
     settings = Settings.from_config(cfg)
     results = finalise(sequestration_grid(inputs, settings, engine), inputs, cfg)
     encoding = {v: {"zlib": True, "complevel": 1, "_FillValue": np.nan,
