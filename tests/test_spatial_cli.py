@@ -62,3 +62,20 @@ def test_run_end_to_end_with_rothc(tmp_path: Path) -> None:
     high = ds["asr"].sel(scenario="SSM_high").values[ok]
     bau = ds["asr"].sel(scenario="BAU").values[ok]
     assert np.all(high > bau)  # more input, more carbon
+
+
+def test_land_use_mask(tmp_path: Path) -> None:
+    runner.invoke(app, ["grid", "example", str(tmp_path / "ex"), "--cells", "100", "--years", "1"])
+    soil_type = xr.open_dataarray(tmp_path / "ex" / "soil_type.tif", engine="rasterio").isel(band=0)
+    soil_type.rio.to_raster(tmp_path / "ex" / "land_use.tif")  # reuse the codes 1-3 as land uses
+    cfg_path = tmp_path / "ex" / "CONFIG.toml"
+    cfg_path.write_text(cfg_path.read_text()
+                        .replace('soil_type = "soil_type.tif"', 'soil_type = "soil_type.tif"\nland_use = "land_use.tif"')
+                        .replace("warmup_inputs", "land_use_codes = [2]\nwarmup_inputs"))
+    from soilsink.spatial.config import load_config
+    from soilsink.spatial.run import load_inputs
+
+    ds = load_inputs(load_config(cfg_path)).compute()
+    lu = soil_type.values
+    assert np.all(np.isnan(ds["soc"].values[lu != 2]))
+    assert np.all(np.isfinite(ds["soc"].values[lu == 2]))

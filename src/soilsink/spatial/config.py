@@ -86,6 +86,9 @@ class Management(_Strict):
     #: warm-up inputs: "constant" (equilibrium input every year) or "miami": scaled each year by
     #: NPP_year / NPP_equilibrium with the Miami model (Lieth 1975), as GSOCseq script 14 does.
     warmup_inputs: Literal["constant", "miami"] = "miami"
+    #: land-use raster codes to model (GSOCseq models croplands and grazing lands only, TM 5.1);
+    #: other cells are NaN in every output. None: every cell (needs ``inputs.land_use``).
+    land_use_codes: list[int] | None = None
 
     @field_validator("input_monthly_fraction")
     @classmethod
@@ -169,6 +172,8 @@ class GridConfig(_Strict):
 
     @model_validator(mode="after")
     def _eq_climate_all_or_none(self) -> GridConfig:
+        if self.management.land_use_codes is not None and self.inputs.land_use is None:
+            raise ValueError("management.land_use_codes needs inputs.land_use (the land-use raster)")
         given = [self.climate.equilibrium_tas, self.climate.equilibrium_pr, self.climate.equilibrium_evap]
         if any(g is not None for g in given) and not all(g is not None for g in given):
             raise ValueError("climate.equilibrium_tas, _pr and _evap must be given together")

@@ -74,6 +74,9 @@ def load_inputs(cfg: GridConfig) -> xr.Dataset:
             raise InputError(Problem(label, f"{k} needs monthly layers, a whole number of years, as many as tas",
                                      value=f"{n} layers", allowed=f"{n0} layers (a multiple of 12)"))
     data = {"soc": ref, "clay": soil["clay"], **clim}
+    codes = cfg.management.land_use_codes
+    if codes is not None:
+        data["soc"] = ref.where(soil["land_use"].isin([float(c) for c in codes]))
     if "dpm_rpm" in soil:
         data["dpm_rpm"] = soil["dpm_rpm"]
     cl = cfg.climate

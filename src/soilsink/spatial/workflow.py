@@ -193,6 +193,7 @@ def sequestration_cells(
     thr_st = nan if threshold_stable_soc is None else threshold_stable_soc
 
     variants = VARIANTS if settings.uncertainty else ("central",)
+    evap_mean = _monthly_mean(evap_pan)
     res: dict[str, dict] = {}
     for v in variants:
         sign = {"central": 0.0, "low": -1.0, "high": 1.0}[v]
@@ -200,7 +201,7 @@ def sequestration_cells(
         clay_v = clay * (1.0 + sign * settings.clay_rel)
         tas_v = tas * (1.0 - sign * settings.tas_rel)  # low run: warmer (×1.02), high run: cooler
         pr_v = pr * (1.0 + sign * settings.pr_rel)
-        clim_mean = (_monthly_mean(tas_v), _monthly_mean(pr_v), _monthly_mean(evap_pan))
+        clim_mean = (_monthly_mean(tas_v), _monthly_mean(pr_v), evap_mean)
         if eq_climate is None:
             eq = clim_mean
         else:
