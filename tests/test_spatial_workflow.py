@@ -176,3 +176,53 @@ def test_rothc_grid_equals_one_call_per_cell(example: Path) -> None:
             got = grid[name].values[..., iy, ix]
             np.testing.assert_array_equal(got, val.reshape(got.shape), err_msg=name)
         assert abs(float(one["soc_t0"][0]) - float(c["soc"].values.ravel()[0])) < 0.3 * float(c["soc"].values.ravel()[0])
+
+
+def _direct_end(engine, soc, clay, tas, pr, evap, s: Settings, factor: float) -> np.ndarray:
+    """SOC at the end of one scenario simulated directly (no interpolation), central run."""
+    from soilsink.spatial.engine import POOLS, falloon_iom
+    from soilsink.spatial.workflow import _monthly_mean, _run_series
+
+    frac = np.asarray(s.input_monthly_fraction)[:, None]
+    cover12 = np.asarray(s.cover, dtype=float)[:, None]
+    evap_pan = evap / s.pet_to_open_pan
+    clim = (_monthly_mean(tas), _monthly_mean(pr), _monthly_mean(evap_pan))
+    soil = {"clay": clay, "depth": s.depth_cm, "dpm_rpm": np.full(soc.shape, s.dpm_rpm), "iom": falloon_iom(soc)}
+    f12 = {"tas": clim[0], "pr": clim[1], "evap": clim[2], "cover": cover12}
+    c_eq = engine.inputs_for_target(f12, soil, soc, frac)
+    years = tas.shape[0] // 12
+    c_warm = np.repeat(np.tile(c_eq, (years, 1)), 12, axis=0) * np.tile(frac, (years, 1))
+    series = {"tas": np.concatenate([tas, np.tile(clim[0], (s.forward_years, 1))]),
+              "pr": np.concatenate([pr, np.tile(clim[1], (s.forward_years, 1))]),
+              "evap": np.concatenate([evap_pan, np.tile(clim[2], (s.forward_years, 1))]),
+              "cover": np.tile(cover12, (years + s.forward_years, 1))}
+    last = (years + s.forward_years) * 12 - 1
+    out = _run_series(engine, f12, frac * c_eq, soil, series, c_warm, np.tile(frac, (s.forward_years, 1)), c_eq,
+                      factor, (last,))
+    return sum(out[p][-1] for p in POOLS)
+
+
+@pytest.mark.parametrize("engine_name", ["toy", "rothc"])
+def test_interpolated_scenarios_equal_direct_simulation(engine_name: str) -> None:
+    """Scenarios between BAU and the largest factor come from the affine interpolation; they
+    must equal a direct simulation with that factor (RothC is affine in its inputs)."""
+    if engine_name == "rothc":
+        pytest.importorskip("soilsink.models.rothc")
+        from soilsink.spatial.engine import RothCEngine
+
+        engine = RothCEngine()
+    else:
+        engine = TOY
+    n, years = 4, 2
+    rng = np.random.default_rng(3)
+    m = np.arange(years * 12) % 12
+    tas = (9 + 8 * np.sin(2 * np.pi * (m - 3) / 12))[:, None] + rng.normal(0, 1, (years * 12, n))
+    pr = rng.uniform(20, 110, (years * 12, n))
+    evap = rng.uniform(10, 120, (years * 12, n))
+    soc = rng.uniform(30, 90, n)
+    clay = rng.uniform(10, 45, n)
+    s = _settings(uncertainty=False, warmup_inputs="constant")
+    out = sequestration_cells(soc, clay, tas, pr, evap, s, engine=engine)
+    for i, f in enumerate(s.input_factors):
+        direct = _direct_end(engine, soc, clay, tas, pr, evap, s, f)
+        np.testing.assert_allclose(out["soc_end"][i], direct, rtol=1e-11, atol=1e-11)

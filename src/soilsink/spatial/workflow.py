@@ -162,6 +162,17 @@ def _mean_rows(x: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- per-cell workflow
 
 
+def _run_series(engine, forcing12, c_eq_month, soil, series, c_warm, fwd_pattern, c_fwd, factor, at):
+    """Equilibrium, then warm-up inputs ``c_warm`` (None: no warm-up), then forward inputs
+    ``fwd_pattern × c_fwd × factor``; pools at the end of months ``at``."""
+    n_warm = 0 if c_warm is None else c_warm.shape[0]
+    c_month = np.empty((n_warm + fwd_pattern.shape[0], c_fwd.shape[0]))
+    if n_warm:
+        c_month[:n_warm] = c_warm
+    c_month[n_warm:] = fwd_pattern * (c_fwd * factor)
+    return engine.simulate(forcing12, c_eq_month, soil, series, c_month, at)
+
+
 def sequestration_cells(
     soc: np.ndarray,
     clay: np.ndarray,
@@ -210,13 +221,12 @@ def sequestration_cells(
         soil = {"clay": clay_v, "depth": settings.depth_cm, "dpm_rpm": dpm_rpm, "iom": falloon_iom(soc_v)}
         forcing12 = {"tas": eq[0], "pr": eq[1], "evap": eq[2], "cover": cover12}
         c_eq = engine.inputs_for_target(forcing12, soil, soc_v, frac)
-        pools = engine.equilibrium(forcing12, soil, frac * c_eq)
-        # warm-up
-        if years > 1 or (years == 1 and eq_climate is not None):
+        c_eq_month = frac * c_eq
+        # warm-up inputs (GSOCseq script 14): equilibrium input scaled by NPP_year / NPP_ref
+        warm = years > 1 or (years == 1 and eq_climate is not None)
+        if warm:
             if settings.warmup_inputs == "miami":
-                t_year = _yearly_sum(tas_v) / 12.0
-                p_year = _yearly_sum(pr_v)
-                npp = miami_npp(t_year, p_year)  # (years, n)
+                npp = miami_npp(_yearly_sum(tas_v) / 12.0, _yearly_sum(pr_v))  # (years, n)
                 if eq_climate is None:
                     npp_ref = _mean_rows(npp)
                 else:
@@ -225,28 +235,55 @@ def sequestration_cells(
             else:
                 scale = np.ones((years, n))
             c_year = c_eq * scale  # (years, n) t C/ha/yr
-            c_month = np.repeat(c_year, 12, axis=0) * np.tile(frac, (years, 1))
-            cover = np.tile(cover12, (years, 1))
-            pools = engine.run(pools, {"tas": tas_v, "pr": pr_v, "evap": evap_pan, "cover": cover}, soil, c_month)
+            c_warm = np.repeat(c_year, 12, axis=0) * np.tile(frac, (years, 1))
             c_fwd = _mean_rows(c_year)
+            n_warm = years * 12
         else:
             c_fwd = c_eq
-        soc_t0 = sum(pools[p] for p in POOLS)
-        stable_t0 = pools["HUM"] + pools["IOM"]
-        fwd = {
-            "tas": np.tile(clim_mean[0], (settings.forward_years, 1)),
-            "pr": np.tile(clim_mean[1], (settings.forward_years, 1)),
-            "evap": np.tile(clim_mean[2], (settings.forward_years, 1)),
-            "cover": np.tile(cover12, (settings.forward_years, 1)),
+            n_warm = 0
+        # one series: warm-up then forward years under the warm-up mean climate (script 15)
+        reps = settings.forward_years
+        series = {
+            "tas": np.concatenate([tas_v, np.tile(clim_mean[0], (reps, 1))]) if warm else np.tile(clim_mean[0], (reps, 1)),
+            "pr": np.concatenate([pr_v, np.tile(clim_mean[1], (reps, 1))]) if warm else np.tile(clim_mean[1], (reps, 1)),
+            "evap": np.concatenate([evap_pan, np.tile(evap_mean, (reps, 1))]) if warm else np.tile(evap_mean, (reps, 1)),
+            "cover": np.tile(cover12, (years * warm + reps, 1)),
         }
+        fwd_pattern = np.tile(frac, (reps, 1))
+        ctx = (engine, forcing12, c_eq_month, soil, series, c_warm if warm else None, fwd_pattern, c_fwd)
+
+        last = n_warm + fwd_months - 1
+        factors = [f if f == 1.0 else f + sign * settings.input_factor_spread for f in settings.input_factors]
+        base = _run_series(*ctx, 1.0, (n_warm - 1, last) if warm else (last,))
+        if warm:
+            t0 = {p: base[p][0] for p in POOLS}
+        else:
+            t0 = engine.equilibrium(forcing12, soil, c_eq_month)
+        soc_t0 = sum(t0[p] for p in POOLS)
+        stable_t0 = t0["HUM"] + t0["IOM"]
+        soc_1 = sum(base[p][-1] for p in POOLS)
+        st_1 = base["HUM"][-1] + base["IOM"][-1]
+        # RothC is affine in the inputs (the rate modifiers do not depend on the pools), so the
+        # end state is affine in the forward input factor: two runs give every scenario. The
+        # reference run is taken as is; the others are interpolated (exact up to rounding).
+        others = [f for f in factors if f != 1.0]
+        if others:
+            f_ref = max(others, key=lambda f: abs(f - 1.0))
+            ref = _run_series(*ctx, f_ref, (last,))
+            soc_r = sum(ref[p][-1] for p in POOLS)
+            st_r = ref["HUM"][-1] + ref["IOM"][-1]
         ends, stables = [], []
-        for f in settings.input_factors:
-            f_v = f if f == 1.0 else f + sign * settings.input_factor_spread
-            c_month = np.tile(frac, (settings.forward_years, 1)) * (c_fwd * f_v)
-            assert c_month.shape == (fwd_months, n)
-            end = engine.run(pools, fwd, soil, c_month)
-            ends.append(sum(end[p] for p in POOLS))
-            stables.append(end["HUM"] + end["IOM"])
+        for f in factors:
+            if f == 1.0:
+                ends.append(soc_1)
+                stables.append(st_1)
+            elif f == f_ref:
+                ends.append(soc_r)
+                stables.append(st_r)
+            else:
+                w = (f - 1.0) / (f_ref - 1.0)
+                ends.append(soc_1 + w * (soc_r - soc_1))
+                stables.append(st_1 + w * (st_r - st_1))
         res[v] = dict(c_eq=c_eq, c_fwd=c_fwd, soc_t0=soc_t0, stable_t0=stable_t0, iom=soil["iom"],
                       end=np.stack(ends), stable_end=np.stack(stables))
 
