@@ -60,6 +60,8 @@ def main() -> None:
     ap.add_argument("--chunk", type=int, default=128)
     ap.add_argument("--years", type=int, default=20, help="warm-up years of monthly climate")
     ap.add_argument("--keep", type=Path, default=None, help="keep inputs/outputs in this folder")
+    ap.add_argument("--quiet", action="store_true", help="no progress bar")
+    ap.add_argument("--scheduler", default=None, help="'synchronous' (one process) or a scheduler address")
     args = ap.parse_args()
 
     from soilsink.spatial.config import load_config
@@ -74,7 +76,8 @@ def main() -> None:
     cfg = cfg.model_copy(update={"run": cfg.run.model_copy(update={"chunk": args.chunk})})
     with PeakRSS() as mem:
         t1 = time.perf_counter()
-        run_grid(cfg, work / "out", workers=args.workers, progress=True)
+        run_grid(cfg, work / "out", workers=None if args.scheduler else args.workers,
+                 scheduler=args.scheduler, progress=not args.quiet)
         wall = time.perf_counter() - t1
     import numpy as np
     import xarray as xr
