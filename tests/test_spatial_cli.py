@@ -55,7 +55,7 @@ def test_run_end_to_end_with_rothc(tmp_path: Path) -> None:
                               "--scheduler", "synchronous", "--quiet"])
     assert res.exit_code == 0, res.output
     ds = xr.open_dataset(tmp_path / "out" / "results.nc")
-    assert ds["soc_end"].attrs["units"] == "t C ha-1"
+    assert ds["soc_end"].attrs["units"] == "t ha-1"
     assert (tmp_path / "out" / "zonal.csv").exists()
     ok = np.isfinite(ds["soc_t0"].values)
     assert ok.sum() > 50

@@ -146,7 +146,7 @@ def test_serial_chunkings_and_dask_cluster_identical(example: Path, tmp_path: Pa
         for v in a.data_vars:
             np.testing.assert_array_equal(a[v].values, b[v].values, err_msg=f"{v} differs in run {other}")
         assert (tmp_path / other / "zonal.csv").read_bytes() == (tmp_path / "a" / "zonal.csv").read_bytes()
-    assert a["asr"].attrs["units"] == "t C ha-1 yr-1"
+    assert a["asr"].attrs["units"] == "t ha-1 yr-1"  # udunits; carbon mass
     assert list(a["scenario"].values) == ["BAU", "SSM_low", "SSM_medium", "SSM_high"]
     # threshold cap applied per soil type
     capped, end = a["soc_end_capped"].values, a["soc_end"].values
@@ -226,3 +226,49 @@ def test_interpolated_scenarios_equal_direct_simulation(engine_name: str) -> Non
     for i, f in enumerate(s.input_factors):
         direct = _direct_end(engine, soc, clay, tas, pr, evap, s, f)
         np.testing.assert_allclose(out["soc_end"][i], direct, rtol=1e-11, atol=1e-11)
+
+
+def test_rothc_grid_cell_matches_hand_built_gsocseq_run(example: Path) -> None:
+    """One grid cell against the RothC API called by hand, step by step (GSOCseq recipe):
+    inverse input under the warm-up mean climate, Miami-scaled warm-up, 20 forward years."""
+    rothc = pytest.importorskip("soilsink.models.rothc")
+    from soilsink.spatial.engine import RothCEngine
+
+    cfg = load_config(example)
+    s = replace(Settings.from_config(cfg), uncertainty=False)
+    inputs = load_inputs(_with_chunk(cfg, 4)).isel(y=slice(0, 4), x=slice(0, 4))
+    grid = sequestration_grid(inputs, s, RothCEngine()).compute()
+    c = inputs.isel(y=2, x=3).compute()
+    soc, clay = float(c["soc"]), float(c["clay"])
+    tas, pr = c["tas"].values, c["pr"].values
+    evap = c["evap"].values / 0.75  # PET -> open pan
+    years = tas.size // 12
+    clim = [a.reshape(years, 12).mean(axis=0) for a in (tas, pr, evap)]
+    static = {"clay": clay, "depth": 30.0, "iom": 0.049 * soc**1.139, "dpm_rpm": 1.44}
+    eq = xr.Dataset({"tas": ("time", clim[0]), "pr": ("time", clim[1]), "evap": ("time", clim[2]),
+                     "cover": ("time", np.ones(12)), "c_input": ("time", np.full(12, 1 / 12)), **static})
+    c_eq = float(rothc.inputs_for_target(eq, soc))
+    t_y = tas.reshape(years, 12).mean(axis=1)
+    p_y = pr.reshape(years, 12).sum(axis=1)
+    npp = np.minimum(3000 / (1 + np.exp(1.315 - 0.119 * t_y)), 3000 * (1 - np.exp(-0.000664 * p_y)))
+    c_year = c_eq * npp / npp.mean()
+    eq["c_input"] = ("time", np.full(12, c_eq / 12))
+
+    def run(factor: float) -> xr.Dataset:
+        n_f = s.forward_years
+        ds = xr.Dataset({
+            "tas": ("time", np.r_[tas, np.tile(clim[0], n_f)]),
+            "pr": ("time", np.r_[pr, np.tile(clim[1], n_f)]),
+            "evap": ("time", np.r_[evap, np.tile(clim[2], n_f)]),
+            "cover": ("time", np.ones((years + n_f) * 12)),
+            "c_input": ("time", np.r_[np.repeat(c_year / 12, 12), np.full(n_f * 12, c_year.mean() * factor / 12)]),
+            **static,
+        })
+        return rothc.simulate(ds, equilibrium_forcing=eq)
+
+    bau, high = run(1.0), run(1.2)
+    assert float(grid["soc_t0"][2, 3]) == pytest.approx(float(bau["SOC"][years * 12 - 1]), rel=1e-10)
+    assert float(grid["soc_end"].sel(scenario="BAU")[2, 3]) == pytest.approx(float(bau["SOC"][-1]), rel=1e-10)
+    assert float(grid["soc_end"].sel(scenario="SSM_high")[2, 3]) == pytest.approx(float(high["SOC"][-1]), rel=1e-10)
+    hum_iom = float(high["HUM"][-1] + high["IOM"][-1])
+    assert float(grid["stable_soc_end"].sel(scenario="SSM_high")[2, 3]) == pytest.approx(hum_iom, rel=1e-10)

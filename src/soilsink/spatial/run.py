@@ -139,7 +139,9 @@ def threshold_lookup(cfg: GridConfig) -> tuple[dict[float, float], dict[float, f
         try:
             c = float(code)
         except ValueError:
-            raise InputError(Problem(label, "soil type codes of the raster must be numbers", value=code)) from None
+            raise InputError(Problem(label, "soil types are names, not raster codes: map the codes to them",
+                                     column=t.column, value=code,
+                                     allowed='[threshold] codes = { "1" = "' + str(code) + '", ... }')) from None
         row = by_name.get(str(name))
         if row is None:
             continue

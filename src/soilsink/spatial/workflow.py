@@ -41,35 +41,36 @@ from soilsink.threshold import cap_trajectory
 
 VARIANTS = ("central", "low", "high")
 
-#: output variables on (y, x): name -> (units, long name)
+#: output variables on (y, x): name -> (units, long name). Units are udunits strings (CF);
+#: every mass is carbon: "t ha-1" reads t C/ha.
 CELL_OUTPUTS = {
-    "iom": ("t C ha-1", "inert organic matter (Falloon et al. 1998)"),
-    "c_input_equilibrium": ("t C ha-1 yr-1", "annual plant C input giving equilibrium SOC = measured SOC"),
-    "c_input_forward": ("t C ha-1 yr-1", "BAU annual plant C input of the forward runs (mean of warm-up inputs)"),
-    "soc_t0": ("t C ha-1", "SOC at the start of the forward runs (end of warm-up)"),
-    "soc_t0_low": ("t C ha-1", "SOC at t0, low-uncertainty run"),
-    "soc_t0_high": ("t C ha-1", "SOC at t0, high-uncertainty run"),
-    "stable_soc_t0": ("t C ha-1", "stable SOC (RothC HUM + IOM) at t0"),
-    "threshold_soc": ("t C ha-1", "SOC threshold of the cell's soil type"),
-    "threshold_stable_soc": ("t C ha-1", "stable-SOC threshold of the cell's soil type"),
+    "iom": ("t ha-1", "inert organic matter (Falloon et al. 1998)"),
+    "c_input_equilibrium": ("t ha-1 yr-1", "annual plant C input giving equilibrium SOC = measured SOC"),
+    "c_input_forward": ("t ha-1 yr-1", "BAU annual plant C input of the forward runs (mean of warm-up inputs)"),
+    "soc_t0": ("t ha-1", "SOC at the start of the forward runs (end of warm-up)"),
+    "soc_t0_low": ("t ha-1", "SOC at t0, low-uncertainty run"),
+    "soc_t0_high": ("t ha-1", "SOC at t0, high-uncertainty run"),
+    "stable_soc_t0": ("t ha-1", "stable SOC (RothC HUM + IOM) at t0"),
+    "threshold_soc": ("t ha-1", "SOC threshold of the cell's soil type"),
+    "threshold_stable_soc": ("t ha-1", "stable-SOC threshold of the cell's soil type"),
 }
 #: output variables on (scenario, y, x)
 SCENARIO_OUTPUTS = {
-    "soc_end": ("t C ha-1", "SOC at the end of the forward run"),
-    "soc_end_low": ("t C ha-1", "SOC at the end, low-uncertainty run"),
-    "soc_end_high": ("t C ha-1", "SOC at the end, high-uncertainty run"),
-    "stable_soc_end": ("t C ha-1", "stable SOC (HUM + IOM) at the end of the forward run"),
-    "asr": ("t C ha-1 yr-1", "absolute sequestration rate (SOC_end - SOC_t0)/years (GSOCseq eq. 2.1)"),
-    "asr_low": ("t C ha-1 yr-1", "absolute sequestration rate, low-uncertainty run"),
-    "asr_high": ("t C ha-1 yr-1", "absolute sequestration rate, high-uncertainty run"),
-    "rsr": ("t C ha-1 yr-1", "relative sequestration rate (SOC_end - SOC_end_BAU)/years (GSOCseq eq. 2.2)"),
-    "rsr_low": ("t C ha-1 yr-1", "relative sequestration rate, low-uncertainty run"),
-    "rsr_high": ("t C ha-1 yr-1", "relative sequestration rate, high-uncertainty run"),
-    "soc_end_capped": ("t C ha-1", "end SOC capped by the soil-type threshold: min(SOC_end, max(threshold, SOC_t0))"),
-    "not_creditable": ("t C ha-1", "part of the end SOC above the cap"),
-    "asr_capped": ("t C ha-1 yr-1", "absolute sequestration rate of the capped SOC"),
-    "rsr_capped": ("t C ha-1 yr-1", "relative sequestration rate of the capped SOC"),
-    "stable_soc_end_capped": ("t C ha-1", "end stable SOC capped by the stable threshold"),
+    "soc_end": ("t ha-1", "SOC at the end of the forward run"),
+    "soc_end_low": ("t ha-1", "SOC at the end, low-uncertainty run"),
+    "soc_end_high": ("t ha-1", "SOC at the end, high-uncertainty run"),
+    "stable_soc_end": ("t ha-1", "stable SOC (HUM + IOM) at the end of the forward run"),
+    "asr": ("t ha-1 yr-1", "absolute sequestration rate (SOC_end - SOC_t0)/years (GSOCseq eq. 2.1)"),
+    "asr_low": ("t ha-1 yr-1", "absolute sequestration rate, low-uncertainty run"),
+    "asr_high": ("t ha-1 yr-1", "absolute sequestration rate, high-uncertainty run"),
+    "rsr": ("t ha-1 yr-1", "relative sequestration rate (SOC_end - SOC_end_BAU)/years (GSOCseq eq. 2.2)"),
+    "rsr_low": ("t ha-1 yr-1", "relative sequestration rate, low-uncertainty run"),
+    "rsr_high": ("t ha-1 yr-1", "relative sequestration rate, high-uncertainty run"),
+    "soc_end_capped": ("t ha-1", "end SOC capped by the soil-type threshold: min(SOC_end, max(threshold, SOC_t0))"),
+    "not_creditable": ("t ha-1", "part of the end SOC above the cap"),
+    "asr_capped": ("t ha-1 yr-1", "absolute sequestration rate of the capped SOC"),
+    "rsr_capped": ("t ha-1 yr-1", "relative sequestration rate of the capped SOC"),
+    "stable_soc_end_capped": ("t ha-1", "end stable SOC capped by the stable threshold"),
 }
 
 
