@@ -52,6 +52,26 @@ def _factors_all() -> pd.DataFrame:
     return _read("stock_change_factors.csv")
 
 
+@cache
+def _soc_index() -> dict[tuple[str, str, str], tuple[float, float]]:
+    df = _soc_ref_all()
+    return {(e, z, s): (float(v), float(r)) for e, z, s, v, r in
+            zip(df["edition"], df["climate_zone"], df["soil_class"], df["soc_ref_t_ha"], df["error_pct"], strict=True)}
+
+
+@cache
+def _factor_index() -> dict[tuple[str, str, str, str, str], tuple[float, float, str]]:
+    df = _factors_all()
+    return {(e, c, f, lv, z): (float(v), float(r), str(src)) for e, c, f, lv, z, v, r, src in
+            zip(df["edition"], df["land_use_category"], df["factor"], df["level"], df["climate_zone"],
+                df["value"], df["error_pct"], df["source"], strict=True)}
+
+
+@cache
+def _levels(edition: str, category: str, factor: str) -> tuple[str, ...]:
+    return tuple(sorted({k[3] for k in _factor_index() if k[:3] == (edition, category, factor)}))
+
+
 def _check(value: str, allowed: tuple[str, ...], column: str, file: str) -> str:
     if value not in allowed:
         raise InputError(Problem(file=file, message=f"unknown {column}", column=column,
@@ -78,6 +98,9 @@ def soc_ref(edition: str, zone: str, soil: str) -> tuple[float, float]:
     file = f"{_TABLE}/soc_ref.csv"
     _check(zone, CLIMATE_ZONES, "climate_zone", file)
     _check(soil, SOIL_CLASSES, "soil_class", file)
+    fast = _soc_index().get((str(edition), zone, soil))
+    if fast is not None:
+        return fast
     df = soc_ref_table(edition)
     hit = df[(df["climate_zone"] == zone) & (df["soil_class"] == soil)]
     if hit.empty:
@@ -97,6 +120,11 @@ def stock_change_factor(edition: str, category: str, factor: str, level: str,
     _check(category, CATEGORIES, "land_use_category", file)
     _check(factor, FACTORS, "factor", file)
     _check(zone, CLIMATE_ZONES, "climate_zone", file)
+    fast = _factor_index().get((str(edition), category, factor, level, zone))
+    if fast is not None:
+        return fast[0], fast[1]
+    _check(str(edition), EDITIONS, "edition", file)
+    _check(level, _levels(str(edition), category, factor), f"{factor} level", file)
     df = stock_change_factor_table(edition)
     sub = df[(df["land_use_category"] == category) & (df["factor"] == factor)]
     levels = tuple(sorted(set(sub["level"])))
@@ -113,7 +141,5 @@ def stock_change_factor(edition: str, category: str, factor: str, level: str,
 
 def source_of(edition: str, category: str, factor: str, level: str, zone: str) -> str:
     """The ``source`` text of one factor cell (document and table)."""
-    df = stock_change_factor_table(edition)
-    hit = df[(df["land_use_category"] == category) & (df["factor"] == factor)
-             & (df["level"] == level) & (df["climate_zone"] == zone)]
-    return str(hit.iloc[0]["source"]) if not hit.empty else ""
+    hit = _factor_index().get((str(edition), category, factor, level, zone))
+    return hit[2] if hit is not None else ""
