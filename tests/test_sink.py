@@ -106,6 +106,8 @@ def test_local_cap_rule():
     cap, over = cap_trajectory_local(np.array([[30.0, 35, 45], [50, 52, 49]]), np.array([40.0, 40.0]))
     assert cap.tolist() == [[30, 35, 40], [50, 50, 49]]
     assert over.tolist() == [[0, 0, 5], [0, 2, 0]]
+    cap, over = cap_trajectory_local(np.array([[30.0, 35, 45]]), np.array([np.nan]))
+    assert cap.tolist() == [[30, 35, 45]] and over.tolist() == [[0, 0, 0]]
 
 
 @pytest.mark.parametrize("kwargs", [dict(pool="labile"), dict(years=9), dict(area_ha=-1.0)])

@@ -38,9 +38,13 @@ except ImportError:  # threshold layer not merged yet: same rule, local
 
 
 def cap_trajectory_local(soc_t_ha: np.ndarray, threshold_t_ha) -> tuple[np.ndarray, np.ndarray]:
-    """(creditable, not creditable) with P_cap = min(P, max(threshold, P(0))); year axis last."""
+    """(creditable, not creditable) with P_cap = min(P, max(threshold, P(0))); year axis last.
+
+    A NaN threshold means no cap for that field (as in the threshold layer).
+    """
     p = np.asarray(soc_t_ha, dtype=float)
-    ceiling = np.maximum(np.asarray(threshold_t_ha, dtype=float), p[..., :1][..., 0])[..., None]
+    thr = np.asarray(threshold_t_ha, dtype=float)
+    ceiling = np.where(np.isnan(thr), np.inf, np.maximum(thr, p[..., 0]))[..., None]
     cap = np.minimum(p, ceiling)
     return cap, p - cap
 
