@@ -91,6 +91,9 @@ def test_draws_reproducible_and_shared_cells():
     d2 = ipcc.tier1_stock_draws([a, b], 2000, seed=7)
     assert np.array_equal(d1, d2)
     assert not np.array_equal(d1, ipcc.tier1_stock_draws([a, b], 2000, seed=8))
+    as_dicts = [dict(edition="2019", climate_zone="warm_temperate_moist", soil_class="HAC",
+                     land_use="cropland", management=m, input_level="medium") for m in ("full_tillage", "no_till")]
+    assert np.array_equal(d1, ipcc.tier1_stock_draws(as_dicts, 2000, seed=7))
     # shared SOC_REF and F_LU cells: the ratio b/a is F_MG(no-till) alone
     ratio = d1[1] / d1[0]
     assert ratio.std() / ratio.mean() == pytest.approx(1.10 * 4 / 196 / 1.10, rel=0.1)

@@ -180,13 +180,16 @@ def tier1_change(before: Tier1Factors | float, after: Tier1Factors | float,
     return Tier1Change(b, a, area_ha, transition_years, total, total / transition_years)
 
 
-def tier1_stock_draws(strata: Sequence[Tier1Factors], n: int, seed: int) -> np.ndarray:
+def tier1_stock_draws(strata: Sequence[Tier1Factors | Mapping], n: int, seed: int) -> np.ndarray:
     """Monte Carlo draws of the equilibrium stock of each stratum, shape (n_strata, n), t C/ha.
+
+    A stratum is a :class:`Tier1Factors` or a mapping of :func:`lookup` arguments.
 
     Every distinct table cell (a SOC_REF cell, a factor cell) is drawn once and shared by all
     strata that use it, so e.g. baseline and project on the same soil share SOC_REF (IPCC 2006
     Vol 1 Ch 3 §3.2.3.2: correlated inputs must share their draws).
     """
+    strata = [f if isinstance(f, Tier1Factors) else lookup(**f) for f in strata]
     specs: dict = {}
     for f in strata:
         dists = f.distributions()
