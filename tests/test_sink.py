@@ -114,3 +114,16 @@ def test_local_cap_rule():
 def test_bad_input(kwargs):
     with pytest.raises(InputError):
         sink(np.zeros(3), np.ones(3), **kwargs)
+
+
+def test_threshold_layer_cap_agrees_with_local_rule():
+    threshold = pytest.importorskip("soilsink.threshold")
+    if not hasattr(threshold, "cap_trajectory"):
+        pytest.skip("threshold layer has no cap_trajectory")
+    rng = np.random.default_rng(3)
+    p = rng.uniform(20, 80, (5, 7, 11))
+    thr = rng.uniform(30, 70, (5, 7))
+    thr[0, 0] = np.nan
+    a, b = threshold.cap_trajectory(p, thr)
+    c, d = cap_trajectory_local(p, thr)
+    assert np.allclose(a, c) and np.allclose(b, d)
