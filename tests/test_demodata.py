@@ -100,3 +100,10 @@ def test_reads_as_canonical_horizons():
         h = horizons.read_horizons(DEMO / "horizons.csv")
     assert (h.bd_source == "measured").sum() == 134
     assert h.site_id.nunique() == 35
+
+
+def test_package_exposes_demo_path():
+    from soilsink.data import demo_horizons_path
+
+    assert demo_horizons_path() == DEMO / "horizons.csv"
+    assert demo_horizons_path().is_file()
