@@ -106,4 +106,6 @@ def test_package_exposes_demo_path():
     data = pytest.importorskip("soilsink.data")
     if not hasattr(data, "demo_horizons_path"):
         pytest.skip("soilsink.data.demo_horizons_path lives on main (lead's demo command)")
-    assert data.demo_horizons_path().resolve() == (DEMO / "horizons.csv").resolve()
+    path = data.demo_horizons_path()
+    assert path.parts[-3:] == ("data", "demo", "horizons.csv")
+    assert path.is_file()
