@@ -87,7 +87,7 @@ def test_equilibrium_is_a_fixed_point(h, k, a) -> None:
     eq = model.equilibrium(np.array([a]))
     assert eq["humus"][0] == pytest.approx(h * a / k, rel=1e-12)
     traj = model.simulate(eq, np.full((3, 1), a))
-    np.testing.assert_allclose(traj.soc_t_ha, np.broadcast_to(eq["humus"], (4, 1)), rtol=1e-12)
+    np.testing.assert_allclose(traj.soc_t_ha, np.broadcast_to(eq["humus"], (4, 1)), rtol=1e-12, atol=1e-12)
 
 
 @settings(max_examples=40, deadline=None)

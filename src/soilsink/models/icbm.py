@@ -102,14 +102,17 @@ def step(
     hh = as_param("h", h, low=0.0, high=1.0)
     hm = as_param("h_manure", h_manure, low=0.0, high=1.0)
     rr = as_param("r", r, low=0.0, low_open=True)
-    t = np.asarray(dt_yr, dtype=np.float64)
-    a, b = k1 * rr, k2 * rr
-    ea, eb, fa, fb, g, g_int = _kernels(a, b, t)
-    y0 = np.asarray(young_t_ha, dtype=np.float64)
-    ym0 = np.asarray(young_manure_t_ha, dtype=np.float64)
-    o0 = np.asarray(old_t_ha, dtype=np.float64)
-    i = np.asarray(c_input_t_ha_yr, dtype=np.float64)
-    im = np.asarray(manure_t_ha_yr, dtype=np.float64)
+    f = np.asarray
+    return _advance(f(young_t_ha, dtype=np.float64), f(young_manure_t_ha, dtype=np.float64),
+                    f(old_t_ha, dtype=np.float64), f(c_input_t_ha_yr, dtype=np.float64),
+                    f(manure_t_ha_yr, dtype=np.float64), k1 * rr, k2 * rr, hh, hm,
+                    f(dt_yr, dtype=np.float64))
+
+
+def _advance(y0, ym0, o0, i, im, a, b, hh, hm, t, kernels=None) -> ICBMStep:
+    """The exact step on checked float arrays (``a = k1·r``, ``b = k2·r``); ``kernels`` are
+    those of :func:`_kernels` for ``(a, b, t)``, computed when not given."""
+    ea, eb, fa, fb, g, g_int = _kernels(a, b, t) if kernels is None else kernels
 
     y = y0 * ea + i * fa
     ym = ym0 * ea + im * fa
@@ -243,9 +246,12 @@ class ICBM:
         out = {name: np.empty((n + 1, *cells)) for name in POOLS}
         co2 = np.empty((n, *cells))
         out["young"][0], out["young_manure"][0], out["old"][0] = y0, ym0, o0
+        a, b = p["k1_yr"] * p["r"], p["k2_yr"] * p["r"]
+        one = np.ones(())
+        kernels = _kernels(a, b, one)  # the same every year
         for year in range(n):
-            s = step(out["young"][year], out["old"][year], i[year],
-                     young_manure_t_ha=out["young_manure"][year], manure_t_ha_yr=m[year], **p)
+            s = _advance(out["young"][year], out["young_manure"][year], out["old"][year], i[year],
+                         m[year], a, b, p["h"], p["h_manure"], one, kernels)
             out["young"][year + 1], out["young_manure"][year + 1] = s.young, s.young_manure
             out["old"][year + 1], co2[year] = s.old, s.co2
         soc = out["young"] + out["young_manure"] + out["old"]
