@@ -20,7 +20,7 @@ KG_M2_TO_T_HA = 10.0
 
 
 def _ode_run(y0, ym0, o0, inputs, manure, k1, k2, h, hm, r):
-    """Y, Y_m, O and cumulative CO2 integrated year by year (eqs. 1–2 of the paper)."""
+    """Y, Y_m, O and cumulative CO2 integrated year by year (the model ODEs of the paper)."""
 
     def rhs(_t, x, i, m):
         y, ym, o, _ = x

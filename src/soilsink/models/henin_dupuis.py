@@ -1,8 +1,8 @@
 """Hénin–Dupuis one-pool soil organic carbon balance, solved analytically.
 
-Model (Hénin & Dupuis 1945, eq. of the "bilan de la matière organique"; modern statement in
-Andriulo, Mary & Guérif 1999, Agronomie 19:365–377, eq. 1, the basis of the AMG model, and
-Clivot et al. 2019, Environ. Model. Softw. 118:99–113)::
+Model (Hénin & Dupuis 1945, "bilan de la matière organique"; modern statements in Andriulo,
+Mary & Guérif 1999, Agronomie 19:365–377, the basis of the AMG model, and Clivot et al. 2019,
+Environ. Model. Softw. 118:99–113; equation numbers not checked here)::
 
     dC/dt = h·A − k·C
 

@@ -1,7 +1,7 @@
 """ICBM, the Introductory Carbon Balance Model (two pools), solved analytically.
 
 Andrén O., Kätterer T. (1997) ICBM: the introductory carbon balance model for exploration of
-soil carbon balances. Ecological Applications 7(4): 1226–1236 (eqs. 1–2 and their solution)::
+soil carbon balances. Ecological Applications 7(4): 1226–1236 (model and its analytic solution)::
 
     dY/dt = i − k1·r·Y
     dO/dt = h·k1·r·Y − k2·r·O
@@ -19,7 +19,7 @@ written with numerically safe kernels)::
     O(t) = O0·e^(−b t) + h·a·Y0·G + h·i·(F_b − G)
     F_x = (1 − e^(−x t))/x,   G = (e^(−a t) − e^(−b t))/(b − a)   (→ t·e^(−a t) when a = b)
 
-Steady state: ``Y = i/(k1·r)``, ``O = h·i/(k2·r)`` (Andrén & Kätterer 1997, eqs. 5–6).
+Steady state: ``Y = i/(k1·r)``, ``O = h·i/(k2·r)`` (Andrén & Kätterer 1997).
 
 Second input (manure). Following the regional ICBM (Andrén, Kätterer & Karlsson 2004, Nutr.
 Cycl. Agroecosyst. 70: 231–239) a second input stream ``i_m`` enters its own young pool with
@@ -139,7 +139,7 @@ def equilibrium_pools(
 ) -> dict[str, np.ndarray]:
     """Steady state ``Y = i/(k1 r)``, ``Y_m = i_m/(k1 r)``, ``O = (h i + h_m i_m)/(k2 r)`` (t C/ha).
 
-    Andrén & Kätterer (1997), eqs. 5–6, with the manure stream added by linearity.
+    Andrén & Kätterer (1997), with the manure stream added by linearity.
     """
     k1 = as_param("k1_yr", k1_yr, low=0.0, low_open=True)
     k2 = as_param("k2_yr", k2_yr, low=0.0, low_open=True)
