@@ -58,6 +58,21 @@ def test_analytic_matches_numerical_integration(k1, k2, h, hm, r) -> None:
     np.testing.assert_allclose(traj.co2_t_ha, ode[:, 3], rtol=1e-9, atol=1e-9)
 
 
+def test_nearly_equal_rates_are_continuous_with_the_equal_rate_limit() -> None:
+    """a = k1·r and b = k2·r within 1e-12: the kernels must not lose precision (no 0/0)."""
+    kwargs = {"young_manure_t_ha": 0.5, "manure_t_ha_yr": 1.0, "h": 0.3, "h_manure": 0.6}
+    same = icbm.step(4.0, 30.0, 2.0, k1_yr=0.3, k2_yr=0.3, **kwargs)
+    near = icbm.step(4.0, 30.0, 2.0, k1_yr=0.3, k2_yr=0.3 * (1 + 1e-12), **kwargs)
+    for field in ("young", "young_manure", "old", "co2"):
+        assert getattr(near, field) == pytest.approx(getattr(same, field), rel=1e-10)
+    assert 4.0 + 0.5 + 30.0 + 3.0 == pytest.approx(same.young + same.young_manure + same.old + same.co2, rel=1e-13)
+
+
+def test_missing_initial_pool_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="young and old"):
+        ICBM().simulate({"soc": 40.0}, np.ones(3))
+
+
 def test_matches_classical_closed_form() -> None:
     """O(t) = h i/(k2 r) + [O0 − h i/(k2 r) − h(k1 r Y0 − i)/(r(k2 − k1))] e^(−k2 r t)
     + h(k1 r Y0 − i)/(r(k2 − k1)) e^(−k1 r t), the paper's solution for constant input."""

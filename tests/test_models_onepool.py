@@ -142,3 +142,8 @@ def test_bad_parameters_raise_input_error(h, k) -> None:
 def test_negative_inputs_raise_input_error() -> None:
     with pytest.raises(InputError, match="c_input_t_ha_yr"):
         HeninDupuis(0.2, 0.02).simulate({"humus": 40.0}, np.array([1.0, -2.0]))
+
+
+def test_missing_initial_pool_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="humus pool"):
+        HeninDupuis(0.2, 0.02).simulate({"young": 40.0}, np.ones(3))

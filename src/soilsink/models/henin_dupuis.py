@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from soilsink.io.errors import InputError, Problem
 from soilsink.models._params import as_inputs, as_param, broadcast_years, cumulative_from_zero
 from soilsink.models.base import Trajectory
 
@@ -201,6 +202,10 @@ class HeninDupuis:
 
     def simulate(self, initial: dict[str, ArrayLike], c_input_t_ha_yr: ArrayLike) -> Trajectory:
         """``initial`` is ``{"humus": C0}`` (``{"soc": C0}`` is accepted too), t C/ha."""
+        if POOL not in initial and "soc" not in initial:
+            raise InputError(Problem(file="<model inputs>", column="initial",
+                                     message="initial state needs the humus pool",
+                                     value=sorted(initial), allowed="{'humus': t C/ha}"))
         c0 = initial[POOL] if POOL in initial else initial["soc"]
         soc, co2 = simulate_soc(c0, c_input_t_ha_yr, self.humification, self.k_yr)
         a = broadcast_years(np.asarray(c_input_t_ha_yr, dtype=np.float64), co2.shape[1:])

@@ -61,10 +61,9 @@ def _kernels(a: np.ndarray, b: np.ndarray, t: np.ndarray):
     same = d == 0.0
     d_safe = np.where(same, 1.0, d)
     g = np.where(same, t * ea, ea * (-np.expm1(-d_safe * t)) / d_safe)
-    # ∫_0^t G ds = (F_a − F_b)/(b − a); limit a == b: (1 − e^(−a t)(1 + a t))/a²
-    near = np.abs(d) <= 1e-9 * np.maximum(a, b)
-    d_near = np.where(near, 1.0, d)
-    g_int = np.where(near, (fa - t * ea) / a, (fa - fb) / d_near)
+    # ∫_0^t G ds: from G' = e^(−a s) − b·G and G(0) = 0, b·∫G = F_a − G(t). Exact for a == b
+    # too, and free of the cancellation of (F_a − F_b)/(b − a) when a ≈ b.
+    g_int = (fa - g) / b
     return ea, eb, fa, fb, g, g_int
 
 
@@ -235,6 +234,11 @@ class ICBM:
             raise InputError(Problem(file="<model inputs>", column="manure_t_ha_yr",
                                      message="manure series and crop input differ in years",
                                      value=m.shape[0], allowed=f"{n} years"))
+        if "young" not in initial or "old" not in initial:
+            raise InputError(Problem(file="<model inputs>", column="initial",
+                                     message="initial state needs the young and old pools",
+                                     value=sorted(initial),
+                                     allowed="young, old (t C/ha), optional young_manure"))
         y0 = np.asarray(initial["young"], dtype=np.float64)
         o0 = np.asarray(initial["old"], dtype=np.float64)
         ym0 = np.asarray(initial.get("young_manure", 0.0), dtype=np.float64)
