@@ -165,11 +165,17 @@ def simulate_soc(
     soc = np.empty((n + 1, *cells))
     co2 = np.empty((n, *cells))
     soc[0] = c0
-    e = np.exp(-k)
+    # per-cell coefficients of the exact yearly step (see ``step``):
+    # C1 = e·C0 + h·F·A;  CO2 = (1 − h)·A + k·∫C = (k·F)·C0 + (1 − h + h·(1 − F))·A
+    # with ∫C = C0·F + h·A·(1 − F)/k over one year
     f = _decay_integral(k, 1.0)
+    e = np.exp(-k)
+    soc_from_a = h * f
+    co2_from_c = k * f
+    co2_from_a = (1.0 - h) + h * (1.0 - f)
     for year in range(n):
-        soc[year + 1] = soc[year] * e + h * a[year] * f
-        co2[year] = (1.0 - h) * a[year] + k * (soc[year] * f + h * a[year] * (1.0 - f) / k)
+        soc[year + 1] = soc[year] * e + soc_from_a * a[year]
+        co2[year] = co2_from_c * soc[year] + co2_from_a * a[year]
     return soc, co2
 
 
