@@ -173,6 +173,8 @@ def test_initial_from_soc() -> None:
     init = model.initial_from_soc(np.array([45.0, 60.0]), np.array([2.0, 3.0]))
     np.testing.assert_allclose(init["young"] + init["young_manure"] + init["old"], [45.0, 60.0])
     np.testing.assert_allclose(init["young"], [2.5, 3.75])
+    with pytest.raises(InputError, match="below the steady-state young pool"):
+        model.initial_from_soc(np.array([2.0]), np.array([2.0]))
 
 
 def test_registry_and_protocol() -> None:

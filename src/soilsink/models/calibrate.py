@@ -264,7 +264,7 @@ def fit_icbm(
     ``free`` among ``young0_t_ha``, ``old0_t_ha``, ``young_manure0_t_ha``, ``k1_yr``, ``k2_yr``,
     ``h``, ``r``, ``h_manure``. Parameters neither free nor in ``fixed`` take Table 1 defaults
     (:data:`soilsink.models.icbm.DEFAULTS`); an unfitted ``young0_t_ha`` defaults to the steady
-    state of the first year's input, ``i/(k1 r)`` (how Andrén & Kätterer 1997 initialise Y),
+    state of the first year's input, ``i/(k1 r)`` (Y turns over in about ``1/(k1 r)`` years),
     an unfitted ``old0_t_ha`` to the first observed SOC minus the young pool.
     """
     t, y = _observations(years, soc_t_ha)

@@ -205,11 +205,17 @@ class ICBM:
         return (target - from_manure) / per_unit
 
     def initial_from_soc(self, soc_t_ha: ArrayLike, c_input_t_ha_yr: ArrayLike) -> dict[str, np.ndarray]:
-        """Pools from a measured SOC: young pools at their steady state for the given inputs
-        (as Andrén & Kätterer 1997 initialise Y), old = SOC − young."""
+        """Pools from a measured SOC: young pools at their steady state for the given inputs,
+        old = SOC − young. The young pool turns over in about ``1/(k1 r)`` years (1.25 yr with
+        Table 1 values), so this choice fades within a few years of simulation."""
         soc = as_param("soc_t_ha", soc_t_ha, low=0.0)
         eq = self.equilibrium(c_input_t_ha_yr)
         old = soc - eq["young"] - eq["young_manure"]
+        if np.any(old < 0):
+            raise InputError(Problem(file="<model inputs>", column="soc_t_ha",
+                                     message="SOC is below the steady-state young pool of the inputs",
+                                     value=float(np.broadcast_to(soc, old.shape)[old < 0][0]),
+                                     allowed="SOC >= (i + i_m)/(k1 r)"))
         return {"young": eq["young"], "young_manure": eq["young_manure"], "old": old}
 
     def simulate(
