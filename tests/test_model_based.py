@@ -71,3 +71,16 @@ def test_bad_scenarios(kwargs):
 def test_unknown_model():
     with pytest.raises(InputError):
         run_model_scenarios("century", 50.0, scenarios={"p": 1.0}, years=5)
+
+
+def test_icbm_initialisation_is_a_steady_state_by_hand():
+    if importlib.util.find_spec("soilsink.models.registry") is None:
+        pytest.skip("ICBM comes with the models registry")
+    # Andrén & Kätterer 1997 Table 1 defaults: k1 0.8, k2 0.00605, h 0.125, r 1
+    # steady state SOC = i/k1 (1 + h k1/k2)  =>  i = 50 / (1.25 (1 + 0.125*0.8/0.00605))
+    i_hand = 50 / (1.25 * (1 + 0.125 * 0.8 / 0.00605))
+    r = run_model_scenarios("icbm", 50.0, years=25, scenarios={"bau": "initial", "more": {"factor": 1.5}})
+    assert r.initial_input_t_ha_yr == pytest.approx(i_hand, rel=1e-9)
+    assert r.soc("bau") == pytest.approx(np.full(26, 50.0), rel=1e-9)
+    assert r.soc("bau", "stable") == pytest.approx(np.full(26, 0.125 * i_hand / 0.00605), rel=1e-9)
+    assert np.all(np.diff(r.soc("more")) > 0)
