@@ -94,6 +94,15 @@ def test_dist_union_parses_project_file_dicts():
         ta.validate_python({"kind": "beta", "a": 1})
 
 
+def test_draw_accepts_project_file_mappings():
+    a = draw({"x": {"kind": "normal", "mean": 1, "sd": 0.1}}, 100, seed=3)["x"]
+    b = draw({"x": Normal(mean=1, sd=0.1)}, 100, seed=3)["x"]
+    assert np.array_equal(a, b)
+    with pytest.raises(InputError) as e:
+        draw({"x": {"kind": "uniform", "low": 2, "high": 1}}, 10, seed=1)
+    assert e.value.problems[0].column == "x"
+
+
 def test_deduction_by_hand():
     z = 1.6448536269514722
     none = vm0042_deduction(100.0, 5.0)

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 from scipy import stats
 
 from soilsink.io.errors import InputError, Problem
@@ -167,18 +167,37 @@ def ipcc_factor(value: float, error_pct: float, *, truncate_at_zero: bool = True
     return Normal(mean=value, sd=sd)
 
 
-def draw(specs: Mapping[str, _Dist], n: int, seed: int) -> dict[str, np.ndarray]:
+_DIST_ADAPTER = None
+
+
+def as_dist(spec, name: str = "<distribution>") -> _Dist:
+    """A distribution object from itself or from a mapping such as ``{"kind": "normal", ...}``."""
+    global _DIST_ADAPTER
+    if isinstance(spec, _Dist):
+        return spec
+    if _DIST_ADAPTER is None:
+        _DIST_ADAPTER = TypeAdapter(Dist)
+    try:
+        return _DIST_ADAPTER.validate_python(spec)
+    except ValidationError as exc:
+        raise InputError(Problem(file="<distributions>", column=name, value=spec,
+                                 message=f"bad distribution: {exc.errors()[0]['msg']}",
+                                 allowed="kind = normal | truncnormal | lognormal | uniform | triangular | constant")) from None
+
+
+def draw(specs: Mapping[str, _Dist | Mapping], n: int, seed: int) -> dict[str, np.ndarray]:
     """``n`` draws of every named distribution, reproducible from ``seed``.
 
     One SeedSequence(seed) is spawned into ``len(specs)`` children assigned in sorted name
-    order; each name gets its own PCG64 stream.
+    order; each name gets its own PCG64 stream. Specs may be distribution objects or mappings
+    (``{"kind": "normal", "mean": 1, "sd": 0.1}``) as read from a project file.
     """
     if n < 1:
         raise InputError(Problem(file="<monte carlo>", message="number of draws must be >= 1",
                                  value=n, allowed=">= 1"))
     names = sorted(specs)
     children = np.random.SeedSequence(seed).spawn(len(names))
-    return {name: np.asarray(specs[name].sample(np.random.default_rng(ss), n), dtype=float)
+    return {name: np.asarray(as_dist(specs[name], name).sample(np.random.default_rng(ss), n), dtype=float)
             for name, ss in zip(names, children, strict=True)}
 
 
