@@ -59,14 +59,14 @@ soil = {{ soc_t_ha = 55.0 }}
 [[scenarios]]
 name = "baseline"
 role = "baseline"
-management = [{{ from_year = 2025, land_use = "cropland", tillage = "full", input_level = "medium" }}]
+management = [{{ from_year = 2025, land_use = "cropland", tillage = "full_tillage", input_level = "medium" }}]
 
 [[scenarios]]
 name = "notill"
 role = "project"
 management = [
-  {{ from_year = 2025, land_use = "cropland", tillage = "full", input_level = "medium" }},
-  {{ from_year = 2027, land_use = "cropland", tillage = "no_till", input_level = "high" }},
+  {{ from_year = 2025, land_use = "cropland", tillage = "full_tillage", input_level = "medium" }},
+  {{ from_year = 2027, land_use = "cropland", tillage = "no_till", input_level = "high_without_manure" }},
 ]
 """
 
@@ -93,14 +93,33 @@ def _missing(name: str) -> bool:
     return False
 
 
-# ---- stand-ins ------------------------------------------------------------------------------
+# ---- stand-ins (same API as soilsink.accounting.ipcc / uncertainty / sink; year axis last) ----
 
 _FAKE_FACTORS = {  # hand-picked numbers for framework tests only, not IPCC values
     "soc_ref": 60.0,
     "f_lu": {"cropland": 0.7},
-    "f_mg": {"full": 1.0, "reduced": 1.05, "no_till": 1.1},
-    "f_i": {"low": 0.9, "medium": 1.0, "high": 1.1},
+    "f_mg": {"full_tillage": 1.0, "reduced_tillage": 1.05, "no_till": 1.1},
+    "f_i": {"low": 0.9, "medium": 1.0, "high_without_manure": 1.1},
 }
+
+
+class _Normal:
+    def __init__(self, mean, sd):
+        self.mean, self.sd = float(mean), float(sd)
+
+    def sample(self, rng, n):
+        return rng.normal(self.mean, self.sd, n)
+
+    def model_dump(self, mode="json"):
+        return {"kind": "normal", "mean": self.mean, "sd": self.sd}
+
+
+class _Constant(_Normal):
+    def __init__(self, value):
+        super().__init__(value, 0.0)
+
+    def sample(self, rng, n):
+        return np.full(n, self.mean)
 
 
 class _Factors:
@@ -110,27 +129,25 @@ class _Factors:
         self.f_mg = _FAKE_FACTORS["f_mg"][management]
         self.f_i = _FAKE_FACTORS["f_i"][input_level]
         self.soc_t_ha = self.soc_ref_t_ha * self.f_lu * self.f_mg * self.f_i
-        self.sources = ["test stand-in"]
+        self.sources = ("test stand-in",)
+        self.cells = {"soc_ref": "soc_ref", "f_lu": f"lu|{land_use}", "f_mg": f"mg|{management}",
+                      "f_i": f"i|{input_level}"}
 
-    def distributions(self, prefix):
-        return {
-            f"{prefix}soc_ref": {"kind": "normal", "mean": self.soc_ref_t_ha, "sd": 5.0},
-            f"{prefix}f_lu": {"kind": "normal", "mean": self.f_lu, "sd": 0.03},
-            f"{prefix}f_mg": {"kind": "normal", "mean": self.f_mg, "sd": 0.03},
-            f"{prefix}f_i": {"kind": "normal", "mean": self.f_i, "sd": 0.03},
-        }
+    def distributions(self, prefix=""):
+        return {prefix + k: _Normal(v, 0.04 * v) for k, v in
+                (("soc_ref", self.soc_ref_t_ha), ("f_lu", self.f_lu), ("f_mg", self.f_mg), ("f_i", self.f_i))}
 
 
 def _fake_ipcc() -> types.ModuleType:
     m = types.ModuleType("soilsink.accounting.ipcc")
 
-    def lookup(edition, climate_zone, soil_class, land_use, management, input_level):
+    def lookup(edition, climate_zone, soil_class, land_use, management=None, input_level=None):
         return _Factors(land_use, management, input_level)
 
     def tier1_trajectory(start_t_ha, end_eq_t_ha, years, transition_years=20):
-        t = np.arange(years + 1).reshape((-1,) + (1,) * np.ndim(start_t_ha))
-        frac = np.minimum(t / transition_years, 1.0)
-        return start_t_ha + (end_eq_t_ha - start_t_ha) * frac
+        s = np.asarray(start_t_ha, dtype=float)[..., None]
+        e = np.asarray(end_eq_t_ha, dtype=float)[..., None]
+        return s + (e - s) * np.minimum(np.arange(years + 1), transition_years) / transition_years
 
     m.lookup = lookup
     m.tier1_trajectory = tier1_trajectory
@@ -140,22 +157,24 @@ def _fake_ipcc() -> types.ModuleType:
 def _fake_uncertainty() -> types.ModuleType:
     m = types.ModuleType("soilsink.accounting.uncertainty")
     m.Dist = dict
+    m.Normal = _Normal
+    m.Constant = _Constant
 
     def draw(specs, n, seed):
         rng = np.random.default_rng(seed)
-        out = {}
-        for name in sorted(specs):
-            d = specs[name]
-            if d["kind"] == "constant":
-                out[name] = np.full(n, float(d["value"]))
-            else:
-                out[name] = rng.normal(d["mean"], d["sd"], n)
-        return out
+        return {name: np.asarray(specs[name].sample(rng, n), dtype=float) for name in sorted(specs)}
+
+    def summarize(x, axis=0):
+        x = np.asarray(x, dtype=float)
+        q = np.percentile(x, [5.0, 95.0, 2.5, 97.5, 50.0], axis=axis)
+        return types.SimpleNamespace(mean=x.mean(axis=axis), median=q[4], sd=x.std(axis=axis, ddof=1),
+                                     lo90=q[0], hi90=q[1], lo95=q[2], hi95=q[3], n=x.shape[axis])
 
     def vm0042_deduction(mean, se):
         return {"mean": mean, "se": se}
 
     m.draw = draw
+    m.summarize = summarize
     m.vm0042_deduction = vm0042_deduction
     return m
 
@@ -167,17 +186,16 @@ def _fake_sink() -> types.ModuleType:
     def sink(baseline, project, area_ha=1.0, years=None, *, threshold_t_ha=None, pool="total"):
         b = np.asarray(baseline, dtype=float)
         p = np.asarray(project, dtype=float)
-        pc = p if threshold_t_ha is None else np.minimum(p, np.maximum(threshold_t_ha, p[0]))
-        years = years if years is not None else len(p) - 1
-        s = ((pc[-1] - pc[0]) - (b[-1] - b[0])) * area_ha
+        pc = p if threshold_t_ha is None else np.minimum(p, np.maximum(threshold_t_ha, p[..., :1]))
+        years = p.shape[-1] - 1
+        s = ((pc[..., -1] - pc[..., 0]) - (b[..., -1] - b[..., 0])) * area_ha
         return types.SimpleNamespace(
-            baseline_change_t_c=(b[-1] - b[0]) * area_ha,
-            project_change_t_c=(pc[-1] - pc[0]) * area_ha,
-            project_change_uncapped_t_c=(p[-1] - p[0]) * area_ha,
-            sink_t_c=s,
-            sink_t_co2e=s * m.C_TO_CO2,
-            sink_t_c_per_yr=s / years,
-            not_creditable_t_c=(p[-1] - pc[-1]) * area_ha,
+            baseline_change_t_c=(b[..., -1] - b[..., 0]) * area_ha,
+            project_change_t_c=(pc[..., -1] - pc[..., 0]) * area_ha,
+            project_change_uncapped_t_c=(p[..., -1] - p[..., 0]) * area_ha,
+            sink_t_c=s, sink_t_co2e=s * m.C_TO_CO2, sink_t_c_per_yr=s / years,
+            not_creditable_t_c=(p[..., -1] - pc[..., -1]) * area_ha,
+            annual_sink_t_c=(np.diff(pc, axis=-1) - np.diff(b, axis=-1)) * area_ha,
         )
 
     m.sink = sink

@@ -28,7 +28,7 @@ def test_loads_and_resolves_relative_paths(tmp_path: Path) -> None:
     assert cfg.baseline.name == "baseline" and [s.name for s in cfg.projects] == ["notill"]
     assert cfg.input_files() == sorted([(tmp_path / "proj" / "PROJECT.toml").resolve(),
                                         (tmp_path / "proj" / "soil.csv").resolve()])
-    assert cfg.scenarios[1].step_for_year(2026).tillage == "full"
+    assert cfg.scenarios[1].step_for_year(2026).tillage == "full_tillage"
     assert cfg.scenarios[1].step_for_year(2030).tillage == "no_till"
 
 

@@ -223,6 +223,10 @@ class Method(_Strict):
     model: ModelName | None = None
     depth_cm: float = Field(default=30.0, gt=0, le=300)
     transition_years: int = Field(default=20, ge=1, le=200)
+    soc_ref: Literal["default", "measured"] = Field(
+        default="default",
+        description="Tier 1 start stock: the IPCC default SOC_REF, or each field's measured stock",
+    )
     baseline_samples: Path | None = None
     followup_samples: Path | None = None
 
@@ -232,6 +236,8 @@ class Method(_Strict):
     def _needs(self) -> Method:
         if self.kind == "model" and self.model is None:
             raise ValueError("method 'model' needs 'model' = 'rothc' | 'icbm' | 'henin_dupuis'")
+        if self.kind == "ipcc_tier1" and self.depth_cm != 30:
+            raise ValueError("IPCC Tier 1 stocks are for 0-30 cm (2006 GL Vol. 4 Ch. 2 §2.3.3.1): depth_cm = 30")
         if self.kind == "measure_remeasure" and (self.baseline_samples is None or self.followup_samples is None):
             raise ValueError("method 'measure_remeasure' needs 'baseline_samples' and 'followup_samples'")
         return self

@@ -1,13 +1,14 @@
 """Run a validated project: trajectories per field × scenario × year, sinks, Monte Carlo summary.
 
-:func:`run_project` draws every uncertain parameter once per Monte Carlo draw (IPCC 2006 Vol. 1
-Ch. 3, Approach 2), computes the SOC trajectory of every field under every scenario and the sink
+:func:`run_project` draws every uncertain parameter ``n`` times (IPCC 2006 Vol. 1 Ch. 3
+§3.2.3.2, Approach 2), computes the SOC trajectory of every field under every scenario (arrays
+``(n_draws, n_years + 1)``, year axis last as in :mod:`soilsink.accounting.sink`) and the sink
 of each project scenario against the baseline with :func:`soilsink.accounting.sink.sink`.
 
-Draws are keyed by the *identity* of a parameter (e.g. the IPCC factor of one climate zone,
-land use and management), so two fields sharing a default factor share its draw: default factors
-are systematic, not independent per field. A user override scoped to one field gets its own key.
-The same seed gives the same numbers bit for bit.
+Draws are keyed by the *identity* of a parameter: an IPCC table cell (``Tier1Factors.cells``),
+a field's measured stock, or a user override key. Strata sharing a table cell share its draw
+(default factors are systematic, not independent per field), and baseline and project of one
+field share their SOC_REF. The same seed gives the same numbers bit for bit.
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ import pandas as pd
 from soilsink.accounting.project import ProjectConfig
 from soilsink.io.errors import InputError, Problem
 
-#: percentiles reported for every quantity (90 % and 95 % central intervals).
-PERCENTILES = {"p2_5": 2.5, "p5": 5.0, "p95": 95.0, "p97_5": 97.5}
+#: statistics reported for every Monte Carlo quantity (see :func:`soilsink.accounting.uncertainty.summarize`)
+STATS = ("mean", "median", "sd", "lo90", "hi90", "lo95", "hi95")
 
 
 @dataclass
 class FieldRun:
-    """Monte Carlo trajectories of one field under one scenario; arrays (n_years + 1, n_draws), t C/ha."""
+    """Monte Carlo trajectories of one field under one scenario; arrays (n_draws, n_years + 1), t C/ha."""
 
     field_id: str
     scenario: str
@@ -49,33 +50,46 @@ class ProjectResult:
     thresholds_t_ha: dict[str, float | None]
 
 
-def stats(samples: np.ndarray, prefix: str) -> dict[str, float]:
-    """Mean, median and 90 %/95 % interval bounds over the last axis (draws)."""
-    samples = np.asarray(samples, dtype=float)
-    out = {f"{prefix}_mean": float(np.mean(samples)), f"{prefix}_median": float(np.median(samples))}
-    for name, q in PERCENTILES.items():
-        out[f"{prefix}_{name}"] = float(np.percentile(samples, q))
-    return out
+def stats(samples: np.ndarray) -> dict[str, float]:
+    """Summary of 1-D draws: mean, median, sd, 90 % and 95 % percentile intervals."""
+    from soilsink.accounting.uncertainty import summarize
+
+    s = summarize(np.asarray(samples, dtype=float).reshape(-1), axis=0)
+    return {k: float(getattr(s, k)) if np.isfinite(getattr(s, k)) else None for k in STATS}
 
 
 def _stats_rows(samples: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
-    """Column-wise statistics of (n_rows, n_draws) samples."""
-    out = {f"{prefix}_mean": samples.mean(axis=-1), f"{prefix}_median": np.median(samples, axis=-1)}
-    for name, q in PERCENTILES.items():
-        out[f"{prefix}_{name}"] = np.percentile(samples, q, axis=-1)
+    """Per-year summaries of (n_draws, n_years + 1) samples -> columns ``prefix_mean`` ..."""
+    from soilsink.accounting.uncertainty import summarize
+
+    x = np.asarray(samples, dtype=float)
+    if np.isnan(x).all():
+        return {f"{prefix}_{k}": np.full(x.shape[-1], np.nan) for k in STATS}
+    s = summarize(x, axis=0)
+    out = {}
+    for k in STATS:
+        v = np.asarray(getattr(s, k), dtype=float)
+        out[f"{prefix}_{k}"] = np.broadcast_to(v, (x.shape[-1],)).copy()
     return out
+
+
+def _where(cfg: ProjectConfig) -> str:
+    return str(cfg.source_file or "<project>")
 
 
 # ---------------------------------------------------------------------------------------------
 # uncertainty overrides
 
-def override_for(cfg: ProjectConfig, param: str, field_id: str, scenario: str) -> tuple[str, dict] | None:
-    """The most specific user distribution for ``param`` (key and table), or None.
+def override_for(cfg: ProjectConfig, param: str, field_id: str, scenario: str | None) -> tuple[str, dict] | None:
+    """The most specific user distribution for ``param``: ``(key, table)`` or None.
 
-    Keys: ``param`` < ``scope.param`` (scope = a field id or a scenario name) < ``field.scenario.param``.
+    Keys, most specific first: ``field.scenario.param``, ``field.param``, ``scenario.param``, ``param``.
     """
     dists = cfg.uncertainty.distributions
-    for key in (f"{field_id}.{scenario}.{param}", f"{field_id}.{param}", f"{scenario}.{param}", param):
+    keys = [f"{field_id}.{param}", param]
+    if scenario is not None:
+        keys = [f"{field_id}.{scenario}.{param}", f"{field_id}.{param}", f"{scenario}.{param}", param]
+    for key in keys:
         if key in dists:
             return key, dists[key]
     return None
@@ -94,8 +108,7 @@ def _check_override_scopes(cfg: ProjectConfig) -> None:
         )
         if not ok:
             problems.append(Problem(
-                str(cfg.source_file or "<project>"),
-                f"key 'uncertainty.distributions.\"{key}\"': unknown field or scenario in the key",
+                _where(cfg), f"key 'uncertainty.distributions.\"{key}\"': unknown field or scenario in the key",
                 allowed=f"fields {sorted(ids)}, scenarios {sorted(names)}",
             ))
     if problems:
@@ -111,7 +124,7 @@ def _validate_dist(cfg: ProjectConfig, key: str, table: dict) -> Any:
     try:
         return TypeAdapter(Dist).validate_python(table)
     except ValidationError as exc:
-        problems = problems_from_validation(exc, str(cfg.source_file or "<project>"))
+        problems = problems_from_validation(exc, _where(cfg))
         raise InputError([
             Problem(p.file, p.message.replace("key '", f"key 'uncertainty.distributions.\"{key}\".", 1),
                     value=p.value, allowed=p.allowed)
@@ -120,24 +133,53 @@ def _validate_dist(cfg: ProjectConfig, key: str, table: dict) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
-# thresholds
+# measured stocks and thresholds
+
+def measured_stocks(cfg: ProjectConfig) -> dict[str, tuple[float, float | None]]:
+    """Measured SOC stock (t C/ha over 0-``depth_cm``) and its SE (or None) per field."""
+    from soilsink.io.horizons import read_horizons
+    from soilsink.stocks import fixed_depth_stocks
+
+    cache: dict[Any, pd.DataFrame] = {}
+    out: dict[str, tuple[float, float | None]] = {}
+    problems = []
+    for i, f in enumerate(cfg.fields):
+        if f.soil.soc_t_ha is not None:
+            out[f.id] = (f.soil.soc_t_ha, f.soil.soc_se_t_ha)
+            continue
+        path = f.soil.horizons
+        if path not in cache:
+            cache[path] = fixed_depth_stocks(read_horizons(path), 0.0, cfg.method.depth_cm).set_index("site_id")
+        stocks = cache[path]
+        if f.soil.site_id not in stocks.index:
+            problems.append(Problem(_where(cfg), f"key 'fields[{i}].soil.site_id': site not in {path.name}",
+                                    value=f.soil.site_id, allowed=", ".join(map(str, stocks.index[:20]))))
+            continue
+        value = float(stocks.loc[f.soil.site_id, "soc_stock_t_ha"])
+        if not np.isfinite(value):
+            problems.append(Problem(_where(cfg), f"key 'fields[{i}].soil.site_id': the profile does not cover "
+                                    f"0-{cfg.method.depth_cm:g} cm", value=f.soil.site_id,
+                                    allowed=f"a profile sampled to at least {cfg.method.depth_cm:g} cm"))
+            continue
+        out[f.id] = (value, f.soil.soc_se_t_ha)
+    if problems:
+        raise InputError(problems)
+    return out
+
 
 def field_thresholds(cfg: ProjectConfig) -> dict[str, float | None]:
-    """Threshold (t C/ha) per field id, or None per field when the cap is disabled."""
+    """Threshold (t C/ha) per field id; None per field when the cap is disabled."""
     if not cfg.threshold.enabled:
         return {f.id: None for f in cfg.fields}
     if cfg.threshold.source == "field":
         return {f.id: f.threshold_t_ha for f in cfg.fields}
-    from soilsink.accounting._threshold_adapter import empirical_by_soil_type
-
-    by_type = empirical_by_soil_type(cfg.threshold.reference_horizons, cfg.method.depth_cm, cfg.threshold.pool)
+    by_type = empirical_by_soil_type(cfg)
     out: dict[str, float | None] = {}
     problems = []
     for i, f in enumerate(cfg.fields):
         if f.soil_type not in by_type:
             problems.append(Problem(
-                str(cfg.source_file or "<project>"),
-                f"key 'fields[{i}].soil_type': no natural reference soils of this type",
+                _where(cfg), f"key 'fields[{i}].soil_type': no natural reference soils of this type",
                 value=f.soil_type, allowed=", ".join(sorted(by_type)) or "(no reference soils found)",
             ))
         else:
@@ -147,24 +189,68 @@ def field_thresholds(cfg: ProjectConfig) -> dict[str, float | None]:
     return out
 
 
+def empirical_by_soil_type(cfg: ProjectConfig) -> dict[str, float]:
+    """Median stock of natural reference soils per soil type (:func:`soilsink.threshold.empirical_thresholds`)."""
+    from soilsink.io.horizons import read_horizons
+    from soilsink.stocks import fixed_depth_stocks, site_attributes
+    from soilsink.threshold import empirical_thresholds
+
+    h = read_horizons(cfg.threshold.reference_horizons)
+    depth = cfg.method.depth_cm
+    sites = site_attributes(h, 0.0, depth).merge(
+        fixed_depth_stocks(h, 0.0, depth)[["site_id", "soc_stock_t_ha"]], on="site_id")
+    col = "threshold_soc_t_ha"
+    if cfg.threshold.pool == "stable":
+        if "maoc_g_kg" not in h.columns:
+            raise InputError(Problem(str(cfg.threshold.reference_horizons),
+                                     "threshold.pool = 'stable' needs measured stable carbon",
+                                     allowed="a maoc_g_kg column"))
+        st = fixed_depth_stocks(h, 0.0, depth, concentration_col="maoc_g_kg")
+        sites = sites.merge(st[["site_id", "soc_stock_t_ha"]].rename(columns={"soc_stock_t_ha": "stable_soc_t_ha"}),
+                            on="site_id")
+        col = "threshold_stable_soc_t_ha"
+    t = empirical_thresholds(sites, by=["soil_type"], seed=cfg.uncertainty.seed,
+                             source=str(cfg.threshold.reference_horizons))
+    t = t[t[col].notna()]
+    return {str(k): float(v) for k, v in zip(t["soil_type"], t[col], strict=True)}
+
+
 # ---------------------------------------------------------------------------------------------
 # methods: each returns (specs to draw, function draws -> list[FieldRun])
 
-def _ipcc_plan(cfg: ProjectConfig) -> tuple[dict[str, Any], Callable[[dict[str, np.ndarray]], list[FieldRun]]]:
+Plan = tuple[dict[str, Any], Callable[[dict[str, np.ndarray]], list[FieldRun]]]
+
+
+def _ipcc_plan(cfg: ProjectConfig) -> Plan:
     """IPCC Tier 1 (2006 GL / 2019 Refinement Vol. 4 Ch. 2 Eq. 2.25): SOC = SOC_REF·F_LU·F_MG·F_I.
 
-    Every field starts at the equilibrium stock of the baseline's first management step (the
-    Tier 1 assumption that the soil is at equilibrium under its current management); at each
-    management change the stock moves linearly to the new equilibrium over ``transition_years``.
+    The start stock S0 of a field is the Tier 1 equilibrium of the baseline's first management
+    step (``soc_ref = "default"``: the soil is at equilibrium under its current management) or
+    its measured stock (``soc_ref = "measured"``: a site-specific reference stock
+    SOC_REF' = S0 / F_baseline, the Tier 2 use of Eq. 2.25 with local reference stocks). The
+    equilibrium of a step is S0 · F_step / F_baseline; at each change the stock moves linearly
+    to it over ``transition_years`` (:func:`soilsink.accounting.ipcc.tier1_trajectory`).
     """
     from soilsink.accounting import ipcc
 
     method = cfg.method
+    measured = measured_stocks(cfg) if method.soc_ref == "measured" else {}
     specs: dict[str, Any] = {}
-    # (field, scenario) -> list of (from_year, {param: draw key})
     plan: dict[tuple[str, str], list[tuple[int, dict[str, str]]]] = {}
     sources: dict[tuple[str, str], list[str]] = {}
+    start_key: dict[str, str] = {}
     for fi, f in enumerate(cfg.fields):
+        if f.id in measured:
+            from soilsink.accounting.uncertainty import Constant, Normal
+
+            value, se = measured[f.id]
+            key = f"soc_start|{f.id}"
+            dist: Any = Normal(mean=value, sd=se) if se else Constant(value=value)
+            ov = override_for(cfg, "soc_start", f.id, None)
+            if ov is not None:
+                key, dist = f"override|{ov[0]}", _validate_dist(cfg, *ov)
+            specs[key] = dist
+            start_key[f.id] = key
         for si, sc in enumerate(cfg.scenarios):
             steps = []
             srcs: list[str] = []
@@ -174,23 +260,25 @@ def _ipcc_plan(cfg: ProjectConfig) -> tuple[dict[str, Any], Callable[[dict[str, 
                                           m.tillage, m.input_level)
                 except InputError as exc:
                     raise InputError([
-                        Problem(str(cfg.source_file or "<project>"),
-                                f"key 'fields[{fi}]' with 'scenarios[{si}].management[{mi}]': {p.message}",
+                        Problem(_where(cfg),
+                                f"key 'fields[{fi}]' (climate_zone/soil_class) with "
+                                f"'scenarios[{si}].management[{mi}]': {p.message}"
+                                + (f" [{p.column}]" if p.column else ""),
                                 value=p.value, allowed=p.allowed)
                         for p in exc.problems
                     ]) from None
-                identity = (f"ipcc{method.edition}/{f.climate_zone}/{f.soil_class}/{m.land_use}/"
-                            f"{m.tillage}/{m.input_level}/")
-                defaults = _factor_dists(factors, identity)
+                defaults = factors.distributions()
                 keys: dict[str, str] = {}
-                for param, (name, dist) in defaults.items():
+                for param in ("soc_ref", "f_lu", "f_mg", "f_i"):
+                    name = factors.cells.get(param, f"{param}|const1")
+                    dist = defaults[param]
                     ov = override_for(cfg, param, f.id, sc.name)
                     if ov is not None:
-                        name, dist = f"override/{ov[0]}", _validate_dist(cfg, *ov)
-                    specs[name] = dist
+                        name, dist = f"override|{ov[0]}", _validate_dist(cfg, *ov)
+                    specs.setdefault(name, dist)
                     keys[param] = name
                 steps.append((max(m.from_year, cfg.project.start_year), keys))
-                srcs += [s for s in _sources(factors) if s not in srcs]
+                srcs += [s for s in factors.sources if s not in srcs]
             plan[(f.id, sc.name)] = steps
             sources[(f.id, sc.name)] = srcs
 
@@ -199,10 +287,11 @@ def _ipcc_plan(cfg: ProjectConfig) -> tuple[dict[str, Any], Callable[[dict[str, 
     def compute(draws: dict[str, np.ndarray]) -> list[FieldRun]:
         runs = []
         for f in cfg.fields:
-            base_first = plan[(f.id, cfg.baseline.name)][0][1]
-            start = _product(draws, base_first)
+            base_keys = plan[(f.id, cfg.baseline.name)][0][1]
+            f_base = _factor_product(draws, base_keys)
+            s0 = draws[start_key[f.id]] if f.id in start_key else draws[base_keys["soc_ref"]] * f_base
             for sc in cfg.scenarios:
-                soc = _chain(draws, plan[(f.id, sc.name)], start, cfg.project.start_year, years,
+                soc = _chain(draws, plan[(f.id, sc.name)], s0, f_base, cfg.project.start_year, years,
                              method.transition_years)
                 runs.append(FieldRun(f.id, sc.name, sc.role, soc, None, sources[(f.id, sc.name)]))
         return runs
@@ -210,63 +299,34 @@ def _ipcc_plan(cfg: ProjectConfig) -> tuple[dict[str, Any], Callable[[dict[str, 
     return specs, compute
 
 
-def _factor_dists(factors: Any, identity: str) -> dict[str, tuple[str, Any]]:
-    """Map Tier1Factors.distributions(prefix) to {param: (draw key, Dist)}."""
-    dists = factors.distributions(identity)
-    out = {}
-    for name, dist in dists.items():
-        param = name[len(identity):] if name.startswith(identity) else name
-        param = param.lstrip("./_")
-        for p in ("soc_ref", "f_lu", "f_mg", "f_i"):
-            if param == p or param.startswith(p + "_") or param.endswith(p):
-                out[p] = (name, dist)
-                break
-    missing = {"soc_ref", "f_lu", "f_mg", "f_i"} - set(out)
-    if missing:
-        raise RuntimeError(f"Tier1Factors.distributions gave no {sorted(missing)}: {sorted(dists)}")
-    return out
+def _factor_product(draws: dict[str, np.ndarray], keys: dict[str, str]) -> np.ndarray:
+    return draws[keys["f_lu"]] * draws[keys["f_mg"]] * draws[keys["f_i"]]
 
 
-def _sources(factors: Any) -> list[str]:
-    src = getattr(factors, "sources", None) or []
-    if isinstance(src, dict):
-        return [f"{k}: {v}" for k, v in sorted(src.items())]
-    if isinstance(src, str):
-        return [src]
-    return [str(s) for s in src]
-
-
-def _product(draws: dict[str, np.ndarray], keys: dict[str, str]) -> np.ndarray:
-    return draws[keys["soc_ref"]] * draws[keys["f_lu"]] * draws[keys["f_mg"]] * draws[keys["f_i"]]
-
-
-def _chain(draws, steps, start_t_ha, start_year, years, transition_years) -> np.ndarray:
-    """SOC (years + 1, n) from the start stock through each management step's linear transition."""
+def _chain(draws, steps, s0, f_base, start_year, years, transition_years) -> np.ndarray:
+    """SOC (n, years + 1) from S0 through each management step's linear transition (Eq. 2.25)."""
     from soilsink.accounting.ipcc import tier1_trajectory
 
-    n = start_t_ha.shape[-1]
-    out = np.empty((years + 1, n))
-    out[0] = start_t_ha
+    out = np.empty((s0.shape[0], years + 1))
+    out[:, 0] = s0
     for k, (from_year, keys) in enumerate(steps):
         first = from_year - start_year
-        last = (steps[k + 1][0] - start_year) if k + 1 < len(steps) else years
-        last = min(last, years)
+        last = min((steps[k + 1][0] - start_year) if k + 1 < len(steps) else years, years)
         if last <= first:
             continue
-        eq = _product(draws, keys)
-        seg = np.asarray(tier1_trajectory(out[first], eq, last - first, transition_years=transition_years))
-        out[first:last + 1] = seg.reshape(last - first + 1, n)
+        eq = s0 * _factor_product(draws, keys) / f_base
+        out[:, first:last + 1] = tier1_trajectory(out[:, first], eq, last - first, transition_years=transition_years)
     return out
 
 
-def _model_plan(cfg: ProjectConfig):
-    """Model-based Tier 3 (RothC, ICBM, Hénin–Dupuis) via :func:`model_based.run_model_scenarios`."""
-    from soilsink.accounting._model_adapter import model_plan
+def _model_plan(cfg: ProjectConfig) -> Plan:
+    """Model-based Tier 3 (RothC, ICBM, Hénin–Dupuis), see :mod:`soilsink.accounting.model_runs`."""
+    from soilsink.accounting.model_runs import model_plan
 
-    return model_plan(cfg)
+    return model_plan(cfg, measured_stocks(cfg), override_for, _validate_dist)
 
 
-PLANS = {"ipcc_tier1": _ipcc_plan, "model": _model_plan}
+PLANS: dict[str, Callable[[ProjectConfig], Plan]] = {"ipcc_tier1": _ipcc_plan, "model": _model_plan}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,104 +340,95 @@ def run_project(cfg: ProjectConfig, *, quiet: bool = True) -> ProjectResult:
     from soilsink.accounting.uncertainty import draw
 
     if cfg.method.kind not in PLANS:
-        raise InputError(Problem(str(cfg.source_file or "<project>"),
-                                 f"key 'method.kind': method {cfg.method.kind!r} is not available in run_project yet",
-                                 value=cfg.method.kind, allowed=", ".join(PLANS)))
+        raise InputError(Problem(_where(cfg), f"key 'method.kind': {cfg.method.kind!r} cannot be run by "
+                                 "'soilsink account' yet", value=cfg.method.kind, allowed=", ".join(PLANS)))
     _check_override_scopes(cfg)
-    thresholds = field_thresholds(cfg)
     n = cfg.uncertainty.draws
-    seed = cfg.uncertainty.seed
     progress = _Progress(quiet, total=3 + len(cfg.fields) * len(cfg.projects))
-
+    thresholds = field_thresholds(cfg)
+    thr_draws: dict[str, Any] = {}
     specs, compute = PLANS[cfg.method.kind](cfg)
+    for f in cfg.fields:
+        ov = override_for(cfg, "threshold", f.id, None)
+        if ov is not None and thresholds[f.id] is not None:
+            name = f"override|{ov[0]}"
+            specs.setdefault(name, _validate_dist(cfg, *ov))
+            thr_draws[f.id] = name
     progress.step("parameters")
     names = sorted(specs)
-    draws = draw({k: specs[k] for k in names}, n, seed)
-    draws = {k: np.asarray(draws[k], dtype=float).reshape(n) for k in names}
+    draws = draw({k: specs[k] for k in names}, n, cfg.uncertainty.seed)
     progress.step("draws")
     runs = compute(draws)
     progress.step("trajectories")
     by_key = {(r.field_id, r.scenario): r for r in runs}
 
     years = np.asarray(cfg.years)
-    n_years = len(years) - 1
-    area = {f.id: f.area_ha for f in cfg.fields}
     frames = []
-    sink_draws: dict[str, dict[str, dict[str, np.ndarray]]] = {}
+    per_field: dict[str, dict[str, dict[str, np.ndarray]]] = {}
     for f in cfg.fields:
         base = by_key[(f.id, cfg.baseline.name)]
+        thr = draws[thr_draws[f.id]] if f.id in thr_draws else thresholds[f.id]
         for sc in cfg.scenarios:
             run = by_key[(f.id, sc.name)]
-            cols: dict[str, Any] = {
-                "field_id": f.id, "scenario": sc.name, "role": sc.role, "year": years,
-                "area_ha": f.area_ha,
-                "threshold_t_ha": np.nan if thresholds[f.id] is None else thresholds[f.id],
-            }
-            cols.update(_stats_rows(run.soc_t_ha, "soc_t_ha"))
-            stable = run.stable_soc_t_ha if run.stable_soc_t_ha is not None else np.full_like(run.soc_t_ha, np.nan)
-            cols.update(_stats_rows(stable, "stable_soc_t_ha"))
+            cols = _row_block(f.id, sc.name, sc.role, years, f.area_ha, thresholds[f.id], run)
             if sc.role == "project":
-                cum = {}
+                q: dict[str, np.ndarray] = {}
                 for pool, b, p in (("total", base.soc_t_ha, run.soc_t_ha),
                                    ("stable", base.stable_soc_t_ha, run.stable_soc_t_ha)):
                     if b is None or p is None:
                         continue
-                    res = sink(b, p, area_ha=f.area_ha, years=n_years, threshold_t_ha=thresholds[f.id], pool=pool)
-                    cum[pool] = res
-                res = cum["total"]
-                sink_yearly = _cumulative_sink_t_c(base.soc_t_ha, run.soc_t_ha, f.area_ha, thresholds[f.id])
-                cols.update(_stats_rows(sink_yearly, "sink_t_c"))
-                sink_draws.setdefault(sc.name, {})[f.id] = {
-                    f"{pool}_{k}": np.broadcast_to(np.asarray(getattr(r, k), dtype=float), (n,)).copy()
-                    for pool, r in cum.items()
+                    res = sink(b, p, area_ha=f.area_ha, threshold_t_ha=thr, pool=pool)
                     for k in ("sink_t_c", "sink_t_co2e", "sink_t_c_per_yr", "not_creditable_t_c",
-                              "baseline_change_t_c", "project_change_t_c")
-                }
-                sink_draws[sc.name][f.id]["sink_yearly_t_c"] = sink_yearly
+                              "baseline_change_t_c", "project_change_t_c", "project_change_uncapped_t_c"):
+                        q[f"{pool}_{k}"] = np.broadcast_to(np.asarray(getattr(res, k), dtype=float), (n,)).copy()
+                    cum = np.concatenate([np.zeros((n, 1)), np.cumsum(res.annual_sink_t_c, axis=-1)], axis=-1)
+                    q[f"{pool}_cumulative_sink_t_c"] = cum
+                    cols.update(_stats_rows(cum, "sink_t_c" if pool == "total" else "stable_sink_t_c"))
+                per_field.setdefault(sc.name, {})[f.id] = q
                 progress.step(f"{f.id} / {sc.name}")
             frames.append(pd.DataFrame(cols))
-    results = pd.DataFrame(pd.concat(frames, ignore_index=True))
-    results = pd.concat([results, _totals(cfg, by_key, sink_draws, years, area)], ignore_index=True)
+    results = pd.concat([*frames, _totals(cfg, by_key, per_field, years)], ignore_index=True)
     progress.close()
-
-    summary = _summary(cfg, sink_draws, thresholds, n, seed, C_TO_CO2)
-    parameters = {k: _dist_json(specs[k]) for k in names}
+    summary = _summary(cfg, per_field, thresholds, C_TO_CO2)
+    parameters = {k: _jsonable(specs[k]) for k in names}
     return ProjectResult(results, summary, parameters, runs, thresholds)
 
 
-def _cumulative_sink_t_c(base_soc, proj_soc, area_ha, threshold_t_ha) -> np.ndarray:
-    """Cumulative creditable sink (t C) by year, shape (n_years + 1, n): capped at the threshold.
+def _row_block(field_id, scenario, role, years, area_ha, threshold, run: FieldRun) -> dict[str, Any]:
+    cols: dict[str, Any] = {
+        "field_id": field_id, "scenario": scenario, "role": role, "year": years, "area_ha": area_ha,
+        "threshold_t_ha": np.nan if threshold is None else threshold,
+    }
+    cols.update(_stats_rows(run.soc_t_ha, "soc_t_ha"))
+    stable = run.stable_soc_t_ha if run.stable_soc_t_ha is not None else np.full_like(run.soc_t_ha, np.nan)
+    cols.update(_stats_rows(stable, "stable_soc_t_ha"))
+    return cols
 
-    Same rule as :func:`soilsink.accounting.sink.sink` applied year by year: the project stock
-    counts only up to the threshold, and the sink is its change minus the baseline's change.
-    """
-    proj = proj_soc
-    if threshold_t_ha is not None:
-        proj = np.minimum(proj_soc, np.maximum(threshold_t_ha, proj_soc[0]))
-    return ((proj - proj[0]) - (base_soc - base_soc[0])) * area_ha
 
-
-def _totals(cfg, by_key, sink_draws, years, area) -> pd.DataFrame:
+def _totals(cfg, by_key, per_field, years) -> pd.DataFrame:
+    """Rows with ``field_id = 'ALL'``: area-weighted mean stocks, summed sinks (draw by draw)."""
+    area = {f.id: f.area_ha for f in cfg.fields}
     total_area = sum(area.values())
     frames = []
     for sc in cfg.scenarios:
-        soc_t = sum(by_key[(f.id, sc.name)].soc_t_ha * area[f.id] for f in cfg.fields)
-        cols: dict[str, Any] = {"field_id": "ALL", "scenario": sc.name, "role": sc.role, "year": years,
-                                "area_ha": total_area, "threshold_t_ha": np.nan}
-        cols.update(_stats_rows(soc_t / total_area, "soc_t_ha"))
-        stables = [by_key[(f.id, sc.name)].stable_soc_t_ha for f in cfg.fields]
-        if all(s is not None for s in stables):
-            st = sum(s * area[f.id] for s, f in zip(stables, cfg.fields, strict=True)) / total_area
+        runs = [by_key[(f.id, sc.name)] for f in cfg.fields]
+        soc = sum(r.soc_t_ha * area[r.field_id] for r in runs) / total_area
+        if all(r.stable_soc_t_ha is not None for r in runs):
+            stable = sum(r.stable_soc_t_ha * area[r.field_id] for r in runs) / total_area
         else:
-            st = np.full_like(soc_t, np.nan)
-        cols.update(_stats_rows(st, "stable_soc_t_ha"))
+            stable = None
+        cols = _row_block("ALL", sc.name, sc.role, years, total_area, None,
+                          FieldRun("ALL", sc.name, sc.role, soc, stable))
         if sc.role == "project":
-            cols.update(_stats_rows(sum(d["sink_yearly_t_c"] for d in sink_draws[sc.name].values()), "sink_t_c"))
+            q = per_field[sc.name]
+            cols.update(_stats_rows(sum(d["total_cumulative_sink_t_c"] for d in q.values()), "sink_t_c"))
+            if all("stable_cumulative_sink_t_c" in d for d in q.values()):
+                cols.update(_stats_rows(sum(d["stable_cumulative_sink_t_c"] for d in q.values()), "stable_sink_t_c"))
         frames.append(pd.DataFrame(cols))
     return pd.concat(frames, ignore_index=True)
 
 
-def _summary(cfg, sink_draws, thresholds, n, seed, c_to_co2) -> dict[str, Any]:
+def _summary(cfg, per_field, thresholds, c_to_co2) -> dict[str, Any]:
     from soilsink.accounting.uncertainty import vm0042_deduction
 
     out: dict[str, Any] = {
@@ -388,36 +439,26 @@ def _summary(cfg, sink_draws, thresholds, n, seed, c_to_co2) -> dict[str, Any]:
         "period": {"start_year": cfg.project.start_year, "end_year": cfg.project.end_year,
                    "years": cfg.project.end_year - cfg.project.start_year},
         "area_ha": sum(f.area_ha for f in cfg.fields),
-        "draws": n,
-        "seed": seed,
+        "draws": cfg.uncertainty.draws,
+        "seed": cfg.uncertainty.seed,
         "c_to_co2": c_to_co2,
         "thresholds_t_ha": thresholds,
         "scenarios": {},
     }
-    for sc_name, per_field in sink_draws.items():
-        fields_out = {}
+    for sc_name, fields in per_field.items():
         totals: dict[str, np.ndarray] = {}
-        for fid, d in per_field.items():
-            fields_out[fid] = _quantities(d)
-            for k, v in d.items():
-                if k != "sink_yearly_t_c":
+        fields_out = {}
+        for fid, q in fields.items():
+            fields_out[fid] = {k: stats(v) for k, v in sorted(q.items()) if "cumulative" not in k}
+            for k, v in q.items():
+                if "cumulative" not in k:
                     totals[k] = totals.get(k, 0) + v
-        total = _quantities(totals)
+        total = {k: stats(v) for k, v in sorted(totals.items())}
         if cfg.uncertainty.vm0042_deduction:
             s = totals["total_sink_t_co2e"]
             se = float(np.std(s, ddof=1)) if len(s) > 1 else 0.0
-            total["vm0042_deduction"] = _jsonable(vm0042_deduction(float(np.mean(s)), se))
+            total["vm0042_deduction_t_co2e"] = _jsonable(vm0042_deduction(float(np.mean(s)), se))
         out["scenarios"][sc_name] = {"fields": fields_out, "total": total}
-    return out
-
-
-def _quantities(d: dict[str, np.ndarray]) -> dict[str, Any]:
-    out = {}
-    for k in sorted(d):
-        if k == "sink_yearly_t_c":
-            continue
-        s = stats(d[k], "x")
-        out[k] = {name.removeprefix("x_"): v for name, v in s.items()}
     return out
 
 
@@ -435,10 +476,6 @@ def _jsonable(obj: Any) -> Any:
     if isinstance(obj, np.generic):
         return obj.item()
     return obj
-
-
-def _dist_json(dist: Any) -> Any:
-    return _jsonable(dist)
 
 
 class _Progress:
@@ -464,4 +501,5 @@ class _Progress:
             self._bar.stop()
 
 
-__all__ = ["FieldRun", "ProjectResult", "run_project", "stats", "override_for", "field_thresholds", "PERCENTILES"]
+__all__ = ["FieldRun", "ProjectResult", "STATS", "run_project", "stats", "override_for",
+           "field_thresholds", "measured_stocks", "empirical_by_soil_type"]

@@ -38,7 +38,7 @@ def account(
         for name, block in summary["scenarios"].items():
             s = block["total"]["total_sink_t_co2e"]
             out_console.print(
-                f"{name}: sink {s['mean']:,.1f} t CO2e (95 % interval {s['p2_5']:,.1f} to {s['p97_5']:,.1f})"
+                f"{name}: sink {s['mean']:,.1f} t CO2e (95 % interval {s['lo95']:,.1f} to {s['hi95']:,.1f})"
             )
     out_console.print(f"wrote {out}/ (results.csv, results.parquet, summary.json, report.html, manifest.json)")
 

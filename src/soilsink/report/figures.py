@@ -29,7 +29,7 @@ def trajectory_figure(results: pd.DataFrame, field_id: str, scenarios: list[str]
         s = d[d["scenario"] == sc].sort_values("year")
         colour = PALETTE[i % len(PALETTE)]
         ax.plot(s["year"], s["soc_t_ha_mean"], color=colour, label=f"{sc}: SOC")
-        ax.fill_between(s["year"], s["soc_t_ha_p2_5"], s["soc_t_ha_p97_5"], color=colour, alpha=0.15, lw=0)
+        ax.fill_between(s["year"], s["soc_t_ha_lo95"], s["soc_t_ha_hi95"], color=colour, alpha=0.15, lw=0)
         if s["stable_soc_t_ha_mean"].notna().any():
             ax.plot(s["year"], s["stable_soc_t_ha_mean"], color=colour, ls="--", label=f"{sc}: stable SOC")
     thr = d["threshold_t_ha"].dropna()
@@ -52,8 +52,8 @@ def sink_figure(summary: dict, scenario: str, field_ids: list[str]) -> Figure:
     fig = Figure(figsize=(6.4, 0.6 + 0.5 * len(field_ids)))
     ax = fig.add_subplot()
     ax.barh(y, mean, color=PALETTE[1], alpha=0.6)
-    ax.hlines(y, [x["p2_5"] for x in q], [x["p97_5"] for x in q], color="black", lw=1)
-    ax.hlines(y, [x["p5"] for x in q], [x["p95"] for x in q], color="black", lw=3)
+    ax.hlines(y, [x["lo95"] for x in q], [x["hi95"] for x in q], color="black", lw=1)
+    ax.hlines(y, [x["lo90"] for x in q], [x["hi90"] for x in q], color="black", lw=3)
     ax.axvline(0, color="grey", lw=0.8)
     ax.set_yticks(y, field_ids)
     ax.set_xlabel("sink over the period (t CO2e), 90 % and 95 % intervals")
