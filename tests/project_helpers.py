@@ -162,7 +162,13 @@ def _fake_uncertainty() -> types.ModuleType:
 
     def draw(specs, n, seed):
         rng = np.random.default_rng(seed)
-        return {name: np.asarray(specs[name].sample(rng, n), dtype=float) for name in sorted(specs)}
+        out = {}
+        for name in sorted(specs):
+            d = specs[name]
+            if isinstance(d, dict):  # a validated override table
+                d = _Constant(d["value"]) if d["kind"] == "constant" else _Normal(d["mean"], d["sd"])
+            out[name] = np.asarray(d.sample(rng, n), dtype=float)
+        return out
 
     def summarize(x, axis=0):
         x = np.asarray(x, dtype=float)

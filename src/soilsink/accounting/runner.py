@@ -277,7 +277,8 @@ def _ipcc_plan(cfg: ProjectConfig) -> Plan:
                         name, dist = f"override|{ov[0]}", _validate_dist(cfg, *ov)
                     specs.setdefault(name, dist)
                     keys[param] = name
-                steps.append((max(m.from_year, cfg.project.start_year), keys))
+                if not steps or steps[-1][1] != keys:  # same factors: the running transition continues
+                    steps.append((max(m.from_year, cfg.project.start_year), keys))
                 srcs += [s for s in factors.sources if s not in srcs]
             plan[(f.id, sc.name)] = steps
             sources[(f.id, sc.name)] = srcs
