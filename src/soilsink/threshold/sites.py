@@ -1,0 +1,122 @@
+"""Validation of a site table (one row per site) for thresholds and the sink potential."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from soilsink.io.errors import InputError, Problem, warn_input
+from soilsink.threshold.natural import is_reference
+
+SITE_NUMERIC = ("soc_stock_t_ha", "stable_soc_t_ha")
+
+
+def validate_sites(
+    df: pd.DataFrame, source: str = "<sites>", *, by: Sequence[str] = ("soil_type",), need_reference: bool = True
+) -> pd.DataFrame:
+    """Check a site table; return a copy with numeric stocks and a ``row`` column (header = row 1).
+
+    Required: ``site_id``, the ``by`` columns, ``soc_stock_t_ha`` (t C/ha, ≥ 0) and, when
+    ``need_reference``, ``land_use`` or ``reference``. Optional: ``stable_soc_t_ha`` (≥ 0 and not
+    above ``soc_stock_t_ha``; blank = not measured). Every bad value is reported with its row.
+    """
+    out = df.copy()
+    out.columns = [str(c).strip() for c in out.columns]
+    if "row" not in out.columns:
+        out["row"] = np.arange(len(out)) + 2
+    problems: list[Problem] = []
+    required = ["site_id", *by, "soc_stock_t_ha"]
+    missing = [c for c in required if c not in out.columns]
+    if need_reference and "land_use" not in out.columns and "reference" not in out.columns:
+        missing.append("land_use (or reference)")
+    if missing:
+        raise InputError(
+            Problem(source, f"missing column(s): {', '.join(missing)}",
+                    allowed="a site table with site_id, " + ", ".join(by) + ", land_use, soc_stock_t_ha "
+                    "[stable_soc_t_ha], or a horizons table")
+        )
+    if out.empty:
+        raise InputError(Problem(source, "the table has no rows"))
+    for i, v in out["site_id"].items():
+        if pd.isna(v) or str(v).strip() == "":
+            problems.append(Problem(source, "site_id is blank", row=int(out.at[i, "row"]), column="site_id"))
+    out["site_id"] = out["site_id"].astype("string").str.strip()
+    dup = out["site_id"].duplicated(keep="first") & out["site_id"].notna()
+    for i in out.index[dup]:
+        problems.append(Problem(source, "duplicate site_id (one row per site)", row=int(out.at[i, "row"]),
+                                column="site_id", value=out.at[i, "site_id"]))
+    for c in by:
+        for i, v in out[c].items():
+            if pd.isna(v) or str(v).strip() == "":
+                problems.append(Problem(source, f"{c} is blank", row=int(out.at[i, "row"]), column=c))
+    for c in SITE_NUMERIC:
+        if c not in out.columns:
+            continue
+        num = pd.to_numeric(out[c], errors="coerce")
+        for i in out.index:
+            raw = out.at[i, c]
+            blank = pd.isna(raw) or str(raw).strip() == ""
+            if blank and c == "stable_soc_t_ha":
+                continue
+            if blank or np.isnan(num[i]) or not np.isfinite(num[i]) or num[i] < 0:
+                problems.append(Problem(source, "must be a number >= 0" if not blank else "value is missing",
+                                        row=int(out.at[i, "row"]), column=c, value=None if blank else raw,
+                                        allowed="t C/ha, >= 0"))
+        out[c] = num
+    if problems:
+        raise InputError(problems)
+    if "stable_soc_t_ha" in out.columns:
+        above = out["stable_soc_t_ha"] > out["soc_stock_t_ha"] * (1 + 1e-9)
+        for i in out.index[above.fillna(False)]:
+            problems.append(Problem(source, "stable carbon exceeds total SOC", row=int(out.at[i, "row"]),
+                                    column="stable_soc_t_ha", value=out.at[i, "stable_soc_t_ha"],
+                                    allowed=f"<= soc_stock_t_ha ({out.at[i, 'soc_stock_t_ha']})"))
+        if problems:
+            raise InputError(problems)
+    if need_reference:
+        ref = is_reference(out, source)
+        if not ref.any():
+            warn_input(Problem(source, "no natural reference site: every threshold will be empty",
+                               allowed="land_use natural/native_* or reference = true"))
+    return out
+
+
+HORIZON_COLUMNS = ("top_cm", "bottom_cm", "soc_g_kg")
+FRACTION_COLUMNS = ("maoc_g_kg", "maoc_frac", "poc_g_kg")
+
+
+def looks_like_horizons(df: pd.DataFrame) -> bool:
+    """True for a horizons table (one row per layer: ``top_cm``, ``bottom_cm``, ``soc_g_kg``)."""
+    return all(c in df.columns for c in HORIZON_COLUMNS)
+
+
+def sites_from_horizons(horizons: pd.DataFrame, top_cm: float = 0, bottom_cm: float = 30, *,
+                        source: str = "<horizons>") -> pd.DataFrame:
+    """Site table from a validated horizons table: stocks over ``top_cm``–``bottom_cm`` first.
+
+    Columns: ``site_id``, the site attributes (``soil_type``, ``land_use``, ``reference``,
+    ``climate_zone``, ...), ``soc_stock_t_ha`` and, when the table has fractionation columns,
+    ``stable_soc_t_ha`` with ``stable_method`` (see ``soilsink.stable.measured``).
+    """
+    from soilsink import stocks
+    from soilsink.stable.measured import stable_stocks
+
+    soc = stocks.fixed_depth_stocks(horizons, top_cm, bottom_cm)
+    uncovered = soc["soc_stock_t_ha"].isna()
+    for _, r in soc[uncovered].iterrows():
+        warn_input(Problem(source, f"site {r['site_id']!r} left out: {r['note'] or 'no stock'}",
+                           column="site_id", value=r["site_id"]))
+    soc = soc[~uncovered]
+    if soc.empty:
+        raise InputError(Problem(source, f"no site covers {top_cm:g}–{bottom_cm:g} cm", allowed="another --depth"))
+    attrs = stocks.site_attributes(horizons, top_cm, bottom_cm)
+    out = attrs.merge(soc[["site_id", "top_cm", "bottom_cm", "soc_stock_t_ha"]], on="site_id", how="right")
+    if any(c in horizons.columns for c in FRACTION_COLUMNS):
+        st = stable_stocks(horizons, top_cm, bottom_cm, source=source)
+        out = out.merge(st[["site_id", "stable_soc_t_ha", "stable_method"]], on="site_id", how="left")
+    first_row = horizons.groupby("site_id")["row"].min() if "row" in horizons.columns else None
+    if first_row is not None:
+        out["row"] = out["site_id"].map(first_row)
+    return out
