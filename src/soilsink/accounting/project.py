@@ -229,6 +229,9 @@ class Method(_Strict):
     )
     baseline_samples: Path | None = None
     followup_samples: Path | None = None
+    parameters: dict[str, float] = Field(
+        default_factory=dict, description="model parameters (e.g. humification, k_yr; r for ICBM)")
+    parameters_source: str | None = Field(default=None, description="citation of 'parameters'")
 
     _paths = field_validator("baseline_samples", "followup_samples")(_resolve)
 
@@ -236,6 +239,11 @@ class Method(_Strict):
     def _needs(self) -> Method:
         if self.kind == "model" and self.model is None:
             raise ValueError("method 'model' needs 'model' = 'rothc' | 'icbm' | 'henin_dupuis'")
+        if self.parameters and not self.parameters_source:
+            raise ValueError("'parameters' need 'parameters_source' (their citation)")
+        if self.kind == "model" and self.model == "henin_dupuis" and not {"humification", "k_yr"} <= set(self.parameters):
+            raise ValueError("model 'henin_dupuis' needs parameters.humification and parameters.k_yr "
+                             "(site-specific, no universal default)")
         if self.kind == "ipcc_tier1" and self.depth_cm != 30:
             raise ValueError("IPCC Tier 1 stocks are for 0-30 cm (2006 GL Vol. 4 Ch. 2 §2.3.3.1): depth_cm = 30")
         if self.kind == "measure_remeasure" and (self.baseline_samples is None or self.followup_samples is None):
@@ -369,8 +377,8 @@ def _semantic_problems(cfg: ProjectConfig, file: str) -> list[Problem]:
                 problems.append(_problem(file, f"{path}.c_input_t_ha_yr", "method 'model' needs the plant C input",
                                          None, "'c_input_t_ha_yr' (t C/ha/yr) or a 'yields' table"))
     for i, f in enumerate(cfg.fields):
-        if cfg.method.kind == "model" and f.climate is None:
-            problems.append(_problem(file, f"fields[{i}].climate", "method 'model' needs a monthly climate per field",
+        if cfg.method.kind == "model" and cfg.method.model == "rothc" and f.climate is None:
+            problems.append(_problem(file, f"fields[{i}].climate", "RothC needs a monthly climate per field",
                                      None, "'table' or 'temp_c'/'precip_mm'/'pet_mm' with 'source'"))
         if cfg.threshold.enabled and cfg.threshold.source == "field" and f.threshold_t_ha is None:
             problems.append(_problem(file, f"fields[{i}].threshold_t_ha",
