@@ -36,7 +36,7 @@ def _inputs_by_year(cfg: ProjectConfig, scenario) -> np.ndarray:
 
 
 def _clay(cfg: ProjectConfig) -> dict[str, float | None]:
-    from soilsink.io.horizons import read_horizons
+    from soilsink.accounting.runner import read_horizons_once
     from soilsink.stocks import site_attributes
 
     out: dict[str, float | None] = {}
@@ -46,7 +46,7 @@ def _clay(cfg: ProjectConfig) -> dict[str, float | None]:
             out[f.id] = f.soil.clay_pct
             continue
         if f.soil.horizons not in cache:
-            cache[f.soil.horizons] = site_attributes(read_horizons(f.soil.horizons), 0.0,
+            cache[f.soil.horizons] = site_attributes(read_horizons_once(f.soil.horizons), 0.0,
                                                      cfg.method.depth_cm).set_index("site_id")
         attrs = cache[f.soil.horizons]
         clay = attrs["clay_pct"].get(f.soil.site_id) if "clay_pct" in attrs else None

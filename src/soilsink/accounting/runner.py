@@ -13,8 +13,10 @@ field share their SOC_REF. The same seed gives the same numbers bit for bit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -135,9 +137,24 @@ def _validate_dist(cfg: ProjectConfig, key: str, table: dict) -> Any:
 # ---------------------------------------------------------------------------------------------
 # measured stocks and thresholds
 
+def read_horizons_once(path) -> pd.DataFrame:
+    """:func:`soilsink.io.horizons.read_horizons`, cached by path and content hash (a changed
+    file is read again), so a run reads and warns about each table once."""
+    import hashlib
+
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return _read_horizons_cached(str(path), digest).copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _read_horizons_cached(path: str, digest: str) -> pd.DataFrame:
+    from soilsink.io.horizons import read_horizons
+
+    return read_horizons(path)
+
+
 def measured_stocks(cfg: ProjectConfig) -> dict[str, tuple[float, float | None]]:
     """Measured SOC stock (t C/ha over 0-``depth_cm``) and its SE (or None) per field."""
-    from soilsink.io.horizons import read_horizons
     from soilsink.stocks import fixed_depth_stocks
 
     cache: dict[Any, pd.DataFrame] = {}
@@ -149,7 +166,7 @@ def measured_stocks(cfg: ProjectConfig) -> dict[str, tuple[float, float | None]]
             continue
         path = f.soil.horizons
         if path not in cache:
-            cache[path] = fixed_depth_stocks(read_horizons(path), 0.0, cfg.method.depth_cm).set_index("site_id")
+            cache[path] = fixed_depth_stocks(read_horizons_once(path), 0.0, cfg.method.depth_cm).set_index("site_id")
         stocks = cache[path]
         if f.soil.site_id not in stocks.index:
             problems.append(Problem(_where(cfg), f"key 'fields[{i}].soil.site_id': site not in {path.name}",
@@ -191,11 +208,10 @@ def field_thresholds(cfg: ProjectConfig) -> dict[str, float | None]:
 
 def empirical_by_soil_type(cfg: ProjectConfig) -> dict[str, float]:
     """Median stock of natural reference soils per soil type (:func:`soilsink.threshold.empirical_thresholds`)."""
-    from soilsink.io.horizons import read_horizons
     from soilsink.stocks import fixed_depth_stocks, site_attributes
     from soilsink.threshold import empirical_thresholds
 
-    h = read_horizons(cfg.threshold.reference_horizons)
+    h = read_horizons_once(cfg.threshold.reference_horizons)
     depth = cfg.method.depth_cm
     sites = site_attributes(h, 0.0, depth).merge(
         fixed_depth_stocks(h, 0.0, depth)[["site_id", "soc_stock_t_ha"]], on="site_id")

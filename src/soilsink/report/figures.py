@@ -8,6 +8,7 @@ import io
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 #: colours for scenarios (colour-blind safe, Okabe & Ito 2008 palette)
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
@@ -79,6 +80,8 @@ def map_figure(fields: list[dict]) -> Figure | None:
     ax.set_xlim(lon.min() - pad, lon.max() + pad)
     ax.set_ylim(lat.min() - pad, lat.max() + pad)
     ax.set_aspect(1 / np.cos(np.deg2rad(lat.mean())))
+    ax.xaxis.set_major_locator(MaxNLocator(4))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.set_xlabel("longitude (°)")
     ax.set_ylabel("latitude (°)")
     ax.set_title("Fields (WGS84)")

@@ -39,9 +39,12 @@ def _fmt(x: Any, digits: int = 2) -> str:
     if x is None:
         return "–"
     try:
-        return f"{float(x):,.{digits}f}"
+        v = float(x)
     except (TypeError, ValueError):
         return str(x)
+    if abs(v) < 0.5 * 10.0 ** -digits:
+        v = 0.0  # no "-0.00"
+    return f"{v:,.{digits}f}"
 
 
 def render_project_report(cfg: Any, result: Any) -> str:
