@@ -131,4 +131,4 @@ def model_plan(cfg: ProjectConfig, measured: dict[str, tuple[float, float | None
                                      np.asarray(r.stable_soc_t_ha, float), [source]))
         return runs
 
-    return specs, compute
+    return specs, compute, {}

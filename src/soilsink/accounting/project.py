@@ -85,8 +85,9 @@ class SoilSpec(_Strict):
 
     @model_validator(mode="after")
     def _either(self) -> SoilSpec:
-        if self.horizons is None and self.soc_t_ha is None:
-            raise ValueError("give either 'horizons' (a horizons table) with 'site_id', or 'soc_t_ha'")
+        if self.horizons is None and self.soc_t_ha is None and not self.site_id:
+            raise ValueError("give 'horizons' (a horizons table) with 'site_id', or 'soc_t_ha' "
+                             "(or only 'site_id' for measure_remeasure)")
         if self.horizons is not None and not self.site_id:
             raise ValueError("'site_id' is required with 'horizons'")
         return self
@@ -380,6 +381,12 @@ def _semantic_problems(cfg: ProjectConfig, file: str) -> list[Problem]:
         if cfg.method.kind == "model" and cfg.method.model == "rothc" and f.climate is None:
             problems.append(_problem(file, f"fields[{i}].climate", "RothC needs a monthly climate per field",
                                      None, "'table' or 'temp_c'/'precip_mm'/'pet_mm' with 'source'"))
+        if cfg.method.kind == "measure_remeasure" and not f.soil.site_id:
+            problems.append(_problem(file, f"fields[{i}].soil.site_id", "measure_remeasure needs the sampled site",
+                                     None, "a site_id of both sampling tables"))
+        if cfg.method.kind != "measure_remeasure" and f.soil.horizons is None and f.soil.soc_t_ha is None:
+            problems.append(_problem(file, f"fields[{i}].soil", f"method '{cfg.method.kind}' needs a measured stock",
+                                     None, "'soc_t_ha' or 'horizons' with 'site_id'"))
         if cfg.threshold.enabled and cfg.threshold.source == "field" and f.threshold_t_ha is None:
             problems.append(_problem(file, f"fields[{i}].threshold_t_ha",
                                      "threshold.source = 'field' needs a threshold per field",

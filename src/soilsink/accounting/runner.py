@@ -234,7 +234,8 @@ def empirical_by_soil_type(cfg: ProjectConfig) -> dict[str, float]:
 # ---------------------------------------------------------------------------------------------
 # methods: each returns (specs to draw, function draws -> list[FieldRun])
 
-Plan = tuple[dict[str, Any], Callable[[dict[str, np.ndarray]], list[FieldRun]]]
+#: (distributions to draw, draws -> trajectories, extra summary entries)
+Plan = tuple[dict[str, Any], Callable[[dict[str, np.ndarray]], list[FieldRun]], dict[str, Any]]
 
 
 def _ipcc_plan(cfg: ProjectConfig) -> Plan:
@@ -313,7 +314,7 @@ def _ipcc_plan(cfg: ProjectConfig) -> Plan:
                 runs.append(FieldRun(f.id, sc.name, sc.role, soc, None, sources[(f.id, sc.name)]))
         return runs
 
-    return specs, compute
+    return specs, compute, {}
 
 
 def _factor_product(draws: dict[str, np.ndarray], keys: dict[str, str]) -> np.ndarray:
@@ -343,7 +344,60 @@ def _model_plan(cfg: ProjectConfig) -> Plan:
     return model_plan(cfg, measured_stocks(cfg), override_for, _validate_dist)
 
 
-PLANS: dict[str, Callable[[ProjectConfig], Plan]] = {"ipcc_tier1": _ipcc_plan, "model": _model_plan}
+def _remeasure_plan(cfg: ProjectConfig) -> Plan:
+    """Measure–remeasure (:func:`soilsink.accounting.remeasure.remeasure`): ESM stocks of each
+    field's site at the baseline and follow-up samplings (``start_year`` and ``end_year``).
+
+    The project trajectory is the measured change, interpolated linearly between the two
+    samplings; the baseline is held at the baseline stock (no counterfactual change; a dynamic
+    baseline needs a model). Uncertainty: the paired-change standard error SE over all sites is
+    applied as one shift shared by every field, δ − d̄ with δ ~ Normal(d̄, SE) (sampling error
+    of the mean change; Zar 2010 §9.1). The paired statistics (n, SE, CI, MDD) go to the summary.
+    """
+    from soilsink.accounting.remeasure import remeasure
+    from soilsink.accounting.uncertainty import Normal
+
+    per, change = remeasure(read_horizons_once(cfg.method.baseline_samples),
+                            read_horizons_once(cfg.method.followup_samples), 0, cfg.method.depth_cm)
+    per = per.set_index("site_id")
+    problems = []
+    for i, f in enumerate(cfg.fields):
+        if f.soil.site_id not in per.index or not np.isfinite(per.loc[f.soil.site_id, "change_t_ha"]):
+            problems.append(Problem(_where(cfg), f"key 'fields[{i}].soil.site_id': no paired ESM stock for this site",
+                                    value=f.soil.site_id, allowed=", ".join(map(str, per.index[:20]))))
+    if problems:
+        raise InputError(problems)
+    key = "remeasure|mean_change"
+    specs = {key: Normal(mean=change.mean, sd=change.se)}
+    years = cfg.project.end_year - cfg.project.start_year
+    frac = np.arange(years + 1) / years
+    extra = {"remeasure": {
+        "n_sites": change.n, "mean_change_t_ha": change.mean, "sd_t_ha": change.sd, "se_t_ha": change.se,
+        "ci95_t_ha": list(change.ci), "mdd_t_ha": change.mdd, "alpha": change.alpha, "beta": change.beta,
+        "detectable": bool(change.detectable), "significant": bool(change.significant),
+    }}
+
+    def compute(draws: dict[str, np.ndarray]) -> list[FieldRun]:
+        shift = draws[key] - change.mean
+        runs = []
+        for f in cfg.fields:
+            base0 = float(per.loc[f.soil.site_id, "base_soc_t_ha"])
+            d = float(per.loc[f.soil.site_id, "change_t_ha"]) + shift
+            for sc in cfg.scenarios:
+                if sc.role == "baseline":
+                    soc = np.full((shift.shape[0], years + 1), base0)
+                else:
+                    soc = base0 + d[:, None] * frac[None, :]
+                runs.append(FieldRun(f.id, sc.name, sc.role, soc, None,
+                                     ["measure-remeasure: ESM stocks (Ellert & Bettany 1995), paired change"]))
+        return runs
+
+    return specs, compute, extra
+
+
+PLANS: dict[str, Callable[[ProjectConfig], Plan]] = {
+    "ipcc_tier1": _ipcc_plan, "model": _model_plan, "measure_remeasure": _remeasure_plan,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,7 +418,7 @@ def run_project(cfg: ProjectConfig, *, quiet: bool = True) -> ProjectResult:
     progress = _Progress(quiet, total=3 + len(cfg.fields) * len(cfg.projects))
     thresholds = field_thresholds(cfg)
     thr_draws: dict[str, Any] = {}
-    specs, compute = PLANS[cfg.method.kind](cfg)
+    specs, compute, extra = PLANS[cfg.method.kind](cfg)
     for f in cfg.fields:
         ov = override_for(cfg, "threshold", f.id, None)
         if ov is not None and thresholds[f.id] is not None:
@@ -407,6 +461,7 @@ def run_project(cfg: ProjectConfig, *, quiet: bool = True) -> ProjectResult:
     results = pd.concat([*frames, _totals(cfg, by_key, per_field, years)], ignore_index=True)
     progress.close()
     summary = _summary(cfg, per_field, thresholds, C_TO_CO2)
+    summary.update(extra)
     parameters = {k: _jsonable(specs[k]) for k in names}
     return ProjectResult(results, summary, parameters, runs, thresholds)
 

@@ -21,7 +21,12 @@ METHOD_TEXT = {
         "Model-based (Tier 3) accounting: a soil organic matter balance model initialised from "
         "the measured stock and run for each scenario with its carbon inputs and monthly climate."
     ),
-    "measure_remeasure": "Measure–remeasure: paired baseline and follow-up sampling (ESM stocks).",
+    "measure_remeasure": (
+        "Measure–remeasure: paired baseline and follow-up sampling of each field's site, stocks "
+        "in an equivalent soil mass (Ellert & Bettany 1995); the project stock moves linearly "
+        "between the samplings, the baseline is held at the first sampling; the paired standard "
+        "error of the mean change gives the uncertainty."
+    ),
 }
 
 
