@@ -158,3 +158,14 @@ def test_bad_project_exit_2_with_key_path(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert "fields[0].area_ha" in res.output
     assert not (tmp_path / "b").exists()
+
+
+def test_quiet_prints_only_where_it_wrote(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    project = write_project(tmp_path / "p", draws=20)
+    loud = CliRunner().invoke(app, ["account", str(project), "-o", str(tmp_path / "b1")])
+    quiet = CliRunner().invoke(app, ["account", str(project), "-o", str(tmp_path / "b2"), "--quiet"])
+    assert loud.exit_code == 0 and quiet.exit_code == 0
+    assert "notill: sink" in loud.output and "notill: sink" not in quiet.output
+    assert "wrote" in quiet.output
