@@ -125,3 +125,10 @@ def test_yield_allocation_bolinder_2007_by_hand() -> None:
     assert y.c_input_t_ha_yr() == pytest.approx(6.2775)
     removed = y.model_copy(update={"straw_removed_frac": 1.0})
     assert removed.c_input_t_ha_yr() == pytest.approx(1.35 + 0.8775)
+
+
+def test_stable_threshold_needs_a_stable_pool(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    data["threshold"]["pool"] = "stable"
+    with pytest.raises(InputError, match=r"key 'threshold.pool'.*no stable pool"):
+        project_from_dict(data, base_dir=tmp_path)

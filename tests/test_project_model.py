@@ -31,6 +31,7 @@ seed = 1
 [threshold]
 enabled = {cap}
 source = "field"
+pool = "{pool}"
 
 [[fields]]
 id = "f1"
@@ -55,10 +56,10 @@ HD = 'parameters = { humification = 0.2, k_yr = 0.02 }\nparameters_source = "tes
 
 
 def _project(tmp_path: Path, model="henin_dupuis", params=HD, draws=2, dists="", cap="false",
-             threshold=500.0) -> Path:
+             threshold=500.0, pool="total") -> Path:
     p = tmp_path / "P.toml"
     p.write_text(PROJECT.format(model=model, params=params, draws=draws, dists=dists, cap=cap,
-                                threshold=threshold))
+                                threshold=threshold, pool=pool))
     return p
 
 
@@ -104,3 +105,14 @@ def test_icbm_defaults_stable_pool_and_uncertainty(tmp_path: Path) -> None:
     run = {(x.field_id, x.scenario): x for x in res.runs}
     b = run[("f1", "baseline")]
     np.testing.assert_allclose(b.soc_t_ha[:, -1], b.soc_t_ha[:, 0])  # baseline at steady state
+
+
+def test_stable_threshold_caps_only_the_stable_sink(tmp_path: Path) -> None:
+    """Hénin–Dupuis: stable = total trajectory. A stable-pool threshold of 55 t/ha caps the
+    stable sink at (55 − 50) × 10 = 50 t C and leaves the total-SOC sink uncapped."""
+    res = run_project(load_project(_project(tmp_path, cap="true", threshold=55.0, pool="stable")))
+    s = res.summary["scenarios"]["more_input"]["fields"]["f1"]
+    c20 = 75 + (50 - 75) * np.exp(-0.4)
+    assert s["stable_sink_t_c"]["mean"] == pytest.approx(50.0)
+    assert s["total_sink_t_c"]["mean"] == pytest.approx((c20 - 50) * 10)
+    assert s["total_not_creditable_t_c"]["mean"] == 0.0

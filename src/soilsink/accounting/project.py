@@ -394,6 +394,9 @@ def _semantic_problems(cfg: ProjectConfig, file: str) -> list[Problem]:
         if cfg.threshold.enabled and cfg.threshold.source == "empirical" and not f.soil_type:
             problems.append(_problem(file, f"fields[{i}].soil_type", "empirical thresholds need the soil type",
                                      None, "a soil type present among the reference soils"))
+    if cfg.threshold.enabled and cfg.threshold.pool == "stable" and cfg.method.kind != "model":
+        problems.append(_problem(file, "threshold.pool", f"method '{cfg.method.kind}' has no stable pool to cap",
+                                 "stable", "'total' (or method 'model')"))
     if cfg.threshold.enabled and cfg.threshold.source == "empirical" and cfg.threshold.reference_horizons is None:
         problems.append(_problem(file, "threshold.reference_horizons", "empirical thresholds need reference soils",
                                  None, "a horizons table with natural soils"))

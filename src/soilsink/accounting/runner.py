@@ -448,7 +448,8 @@ def run_project(cfg: ProjectConfig, *, quiet: bool = True) -> ProjectResult:
                                    ("stable", base.stable_soc_t_ha, run.stable_soc_t_ha)):
                     if b is None or p is None:
                         continue
-                    res = sink(b, p, area_ha=f.area_ha, threshold_t_ha=thr, pool=pool)
+                    cap = thr if pool == cfg.threshold.pool else None  # the threshold caps its own pool
+                    res = sink(b, p, area_ha=f.area_ha, threshold_t_ha=cap, pool=pool)
                     for k in ("sink_t_c", "sink_t_co2e", "sink_t_c_per_yr", "not_creditable_t_c",
                               "baseline_change_t_c", "project_change_t_c", "project_change_uncapped_t_c"):
                         q[f"{pool}_{k}"] = np.broadcast_to(np.asarray(getattr(res, k), dtype=float), (n,)).copy()

@@ -21,7 +21,8 @@ def png_base64(fig: Figure, dpi: int = 96) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def trajectory_figure(results: pd.DataFrame, field_id: str, scenarios: list[str]) -> Figure:
+def trajectory_figure(results: pd.DataFrame, field_id: str, scenarios: list[str],
+                      threshold_pool: str = "total") -> Figure:
     """SOC (solid, 95 % band) and stable SOC (dashed) per scenario for one field, threshold line."""
     d = results[results["field_id"] == field_id]
     fig = Figure(figsize=(6.4, 3.6))
@@ -35,7 +36,7 @@ def trajectory_figure(results: pd.DataFrame, field_id: str, scenarios: list[str]
             ax.plot(s["year"], s["stable_soc_t_ha_mean"], color=colour, ls="--", label=f"{sc}: stable SOC")
     thr = d["threshold_t_ha"].dropna()
     if len(thr):
-        ax.axhline(float(thr.iloc[0]), color="black", ls=":", lw=1.2, label="threshold")
+        ax.axhline(float(thr.iloc[0]), color="black", ls=":", lw=1.2, label=f"threshold ({threshold_pool} SOC)")
     ax.set_xlabel("year")
     ax.set_ylabel("SOC stock (t C/ha)")
     ax.set_title(f"Field {field_id}")

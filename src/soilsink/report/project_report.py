@@ -62,7 +62,7 @@ def render_project_report(cfg: Any, result: Any) -> str:
     figures = []
     for fid in field_ids:
         figures.append({"title": f"SOC trajectories, field {fid}",
-                        "png": png_base64(trajectory_figure(res, fid, scenarios))})
+                        "png": png_base64(trajectory_figure(res, fid, scenarios, cfg.threshold.pool))})
     figures.append({"title": "SOC trajectories, all fields (area-weighted)",
                     "png": png_base64(trajectory_figure(res, "ALL", scenarios))})
     sink_figs = [{"title": f"Sink per field, {sc.name}",
