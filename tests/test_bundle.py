@@ -9,14 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from project_helpers import install_standins, write_project
-
-install_standins()
-
-from soilsink.accounting.bundle import write_bundle  # noqa: E402
-from soilsink.accounting.project import load_project  # noqa: E402
-from soilsink.accounting.runner import run_project  # noqa: E402
-from soilsink.cli import app  # noqa: E402
+from project_helpers import write_project
+from soilsink.accounting.bundle import write_bundle
+from soilsink.accounting.project import load_project
+from soilsink.accounting.runner import run_project
+from soilsink.cli import app
 
 BUNDLE_FILES = {"results.csv", "results.parquet", "summary.json", "report.html", "manifest.json"}
 

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
 
 from soilsink.accounting.project import load_project
+from soilsink.accounting.runner import run_project
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "soilsink" / "data" / "demo_project"
-
-
-def _real(name: str) -> bool:
-    try:
-        mod = importlib.import_module(name)
-    except ImportError:
-        return False
-    return getattr(mod, "__file__", None) is not None  # not a test stand-in
 
 
 @pytest.mark.parametrize("name", ["PROJECT.toml", "PROJECT_model.toml"])
@@ -30,10 +22,6 @@ def test_demo_projects_validate(name: str) -> None:
 
 
 def test_demo_tier1_runs_and_caps_the_field_above_its_threshold() -> None:
-    if not (_real("soilsink.accounting.ipcc") and _real("soilsink.threshold")):
-        pytest.skip("IPCC Tier 1 science not on this branch yet")
-    from soilsink.accounting.runner import run_project
-
     cfg = load_project(DEMO / "PROJECT.toml")
     res = run_project(cfg.model_copy(update={"uncertainty": cfg.uncertainty.model_copy(update={"draws": 200})}))
     fields = res.summary["scenarios"]["no_till_high_input"]["fields"]

@@ -7,10 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("soilsink.accounting.model_based", reason="model-based accounting not on this branch yet")
-
-from soilsink.accounting.project import load_project  # noqa: E402
-from soilsink.accounting.runner import run_project  # noqa: E402
+from soilsink.accounting.project import load_project
+from soilsink.accounting.runner import run_project
 
 PROJECT = """
 [project]

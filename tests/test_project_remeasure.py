@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
 
 from soilsink.accounting.project import load_project
-
-
-def _real(name: str) -> bool:
-    try:
-        return getattr(importlib.import_module(name), "__file__", None) is not None
-    except ImportError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _real("soilsink.accounting.remeasure"),
-                                reason="measure-remeasure science not on this branch yet")
+from soilsink.accounting.runner import run_project
+from soilsink.io.errors import InputError
 
 BASE = "site_id,top_cm,bottom_cm,soc_g_kg,bulk_density_g_cm3\nA,0,30,10,1.3\nB,0,30,12,1.3\nC,0,30,8,1.3\n"
 FOLLOW = "site_id,top_cm,bottom_cm,soc_g_kg,bulk_density_g_cm3\nA,0,30,11,1.3\nB,0,30,13,1.3\nC,0,30,9.5,1.3\n"
@@ -71,8 +61,6 @@ def test_paired_change_by_hand(tmp_path: Path) -> None:
     """Same bulk density and depth at both samplings, so ESM = fixed-depth stocks:
     SOC = g/kg × 1.3 × 30 × 0.1 -> changes A 3.9, B 3.9, C 5.85 t/ha; mean 4.55,
     SD = sqrt((0.65² + 0.65² + 1.3²)/2) = 1.1258, SE = SD/sqrt(3) = 0.65."""
-    from soilsink.accounting.runner import run_project
-
     (tmp_path / "base.csv").write_text(BASE)
     (tmp_path / "follow.csv").write_text(FOLLOW)
     (tmp_path / "P.toml").write_text(PROJECT)
@@ -93,9 +81,6 @@ def test_paired_change_by_hand(tmp_path: Path) -> None:
 
 
 def test_unknown_site_is_named(tmp_path: Path) -> None:
-    from soilsink.accounting.runner import run_project
-    from soilsink.io.errors import InputError
-
     (tmp_path / "base.csv").write_text(BASE)
     (tmp_path / "follow.csv").write_text(FOLLOW)
     (tmp_path / "P.toml").write_text(PROJECT.replace('site_id = "C"', 'site_id = "Z"'))

@@ -7,13 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from project_helpers import install_standins, write_project
-
-install_standins()
-
-from soilsink.accounting.project import load_project  # noqa: E402
-from soilsink.accounting.runner import run_project  # noqa: E402
-from soilsink.io.errors import InputError  # noqa: E402
+from project_helpers import write_project
+from soilsink.accounting.project import load_project
+from soilsink.accounting.runner import run_project
+from soilsink.io.errors import InputError
 
 CONSTANTS = """
 [uncertainty.distributions]

@@ -16,11 +16,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from project_helpers import install_standins, write_project
-
-install_standins()
-
-from soilsink.cli import app  # noqa: E402
+from project_helpers import write_project
+from soilsink.cli import app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None

@@ -6,11 +6,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from project_helpers import install_standins, write_project
-
-install_standins()
-
-from soilsink.cli import app  # noqa: E402
+from project_helpers import write_project
+from soilsink.cli import app
 
 runner = CliRunner()
 
