@@ -13,7 +13,7 @@ import numpy as np
 
 from soilsink.models.rothc import constants as K
 from soilsink.models.rothc import kernel
-from soilsink.models.rothc.modifiers import partition_fractions, soil_water_params
+from soilsink.models.rothc.modifiers import cell_constants
 
 FORCING = ("tas", "pr", "evap", "cover", "c_input", "fym", "dpm_rpm", "modern")
 FORCING_DEFAULTS = {"fym": 0.0, "dpm_rpm": K.DPM_RPM_DEFAULT, "modern": 100.0}
@@ -57,14 +57,8 @@ def cell_params(
         return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n_cells,)))
 
     clay_v, depth_v, silt_v, bd_v, oc_v = vec(clay), vec(depth), vec(silt), vec(bd), vec(oc)
-    f = np.empty((3, n_cells))
-    w = np.empty((4, n_cells))
-    for i in range(n_cells):
-        f[:, i] = partition_fractions(clay_v[i])
-        w[:, i] = soil_water_params(clay_v[i], depth_v[i], silt_v[i], bd_v[i], oc_v[i],
-                                    opt_rmmoist, opt_smdbare)
-    return CellParams(vec(iom), f[0].copy(), f[1].copy(), f[2].copy(), w[0].copy(), w[1].copy(),
-                      w[2].copy(), w[3].copy(), vec(min_rm_moist), int(opt_rmmoist))
+    k = cell_constants(clay_v, depth_v, silt_v, bd_v, oc_v, int(opt_rmmoist), int(opt_smdbare))
+    return CellParams(vec(iom), *(k[i].copy() for i in range(7)), vec(min_rm_moist), int(opt_rmmoist))
 
 
 def forcing_views(forcing: Mapping[str, np.ndarray], n_months: int, n_cells: int) -> tuple:

@@ -15,7 +15,7 @@ from numba import njit
 from soilsink.models.rothc import constants as K
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def rm_temperature(tas_c: float) -> float:
     """Temperature modifier (-): 47.91 / (exp(106.06 / (T + 18.27)) + 1), 0 below -5 degC.
 
@@ -26,7 +26,78 @@ def rm_temperature(tas_c: float) -> float:
     return K.TMP_A / (math.exp(K.TMP_B / (tas_c + K.TMP_C)) + 1.0)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
+def exp_small(x: float) -> float:
+    """exp(x) for |x| <= 0.05 by its Taylor series to x^10 (truncation < 1e-24 relative).
+
+    Used for the HUM decay factor exp(-RateM 0.02 / 12): RateM <= 47.91/2 (the temperature
+    modifier is bounded by its asymptote), so |x| <= 0.04. Branch-free so loops vectorise.
+    """
+    p = 1.0 / 3628800.0
+    p = p * x + 1.0 / 362880.0
+    p = p * x + 1.0 / 40320.0
+    p = p * x + 1.0 / 5040.0
+    p = p * x + 1.0 / 720.0
+    p = p * x + 1.0 / 120.0
+    p = p * x + 1.0 / 24.0
+    p = p * x + 1.0 / 6.0
+    p = p * x + 0.5
+    p = p * x + 1.0
+    return p * x + 1.0
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def exp_0_16(y: float) -> float:
+    """exp(y) for 0 <= y < 16*ln2 (about 11): 2^k exactly times a degree-13 Taylor series of
+    exp(r), |r| <= ln2/2 (truncation < 1e-17 relative). Branch-free so loops vectorise.
+    Used for the temperature modifier, whose exponent 106.06/(T + 18.27) lies in (0, 8] for T >= -5.
+    """
+    ln2_hi = 0.6931471803691238
+    ln2_lo = 1.9082149292705877e-10
+    kf = math.floor(y * 1.4426950408889634 + 0.5)
+    r = (y - kf * ln2_hi) - kf * ln2_lo
+    p = 1.0 / 6227020800.0
+    p = p * r + 1.0 / 479001600.0
+    p = p * r + 1.0 / 39916800.0
+    p = p * r + 1.0 / 3628800.0
+    p = p * r + 1.0 / 362880.0
+    p = p * r + 1.0 / 40320.0
+    p = p * r + 1.0 / 5040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    # 2^k exactly for 0 <= k < 16, by selects on kf (no integer casts, so loops vectorise)
+    s = 1.0
+    b3 = kf >= 8.0
+    s = s * (256.0 if b3 else 1.0)
+    kf = kf - (8.0 if b3 else 0.0)
+    b2 = kf >= 4.0
+    s = s * (16.0 if b2 else 1.0)
+    kf = kf - (4.0 if b2 else 0.0)
+    b1 = kf >= 2.0
+    s = s * (4.0 if b1 else 1.0)
+    kf = kf - (2.0 if b1 else 0.0)
+    s = s * (2.0 if kf >= 1.0 else 1.0)
+    return p * s
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def rm_temperature_fast(tas_c: float) -> float:
+    """:func:`rm_temperature` with :func:`exp_0_16` (same value to ~1e-15 relative).
+
+    Exponents outside the fast range (only for T > -5 and T + 18.27 < 106.06/11, impossible)
+    never occur: T >= -5 gives 106.06/(T + 18.27) <= 7.99.
+    """
+    if tas_c < K.TMP_MIN_C:
+        return 0.0
+    return K.TMP_A / (exp_0_16(K.TMP_B / (tas_c + K.TMP_C)) + 1.0)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
 def rm_plant_cover(pc: float) -> float:
     """Plant-cover modifier (-): 1.0 when ``pc == 0`` (bare), else 0.6 (RothC.for ``RMF_PC``)."""
     if pc == 0.0:
@@ -34,7 +105,7 @@ def rm_plant_cover(pc: float) -> float:
     return K.RM_PC_COVERED
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def van_genuchten_smd(clay_pct: float, silt_pct: float, bd_g_cm3: float, oc_pct: float, depth_cm: float):
     """Soil moisture deficits (mm, <= 0 below field capacity) from Wösten et al. (1999) / van Genuchten.
 
@@ -79,7 +150,7 @@ def van_genuchten_smd(clay_pct: float, silt_pct: float, bd_g_cm3: float, oc_pct:
     return x0, x1, x2, x3
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def soil_water_params(
     clay_pct: float, depth_cm: float, silt_pct: float, bd_g_cm3: float, oc_pct: float,
     opt_rmmoist: int, opt_smdbare: int,
@@ -119,7 +190,7 @@ def soil_water_params(
     return smd15_adj, smd1bar, smd_bare, smd_max_adj
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def smd_step(smd_mm: float, rain_mm: float, evap_mm: float, pc: float, smd_max_adj: float, smd_bare: float) -> float:
     """Accumulated soil moisture deficit after one month (mm, <= 0) (RothC.for ``RMF_Moist``).
 
@@ -133,7 +204,7 @@ def smd_step(smd_mm: float, rain_mm: float, evap_mm: float, pc: float, smd_max_a
     return max(min(smd_bare, smd_mm), wet)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def rm_moisture(smd_mm: float, smd15_adj: float, smd1bar: float, min_rm: float, opt_rmmoist: int) -> float:
     """Moisture modifier (-) from the deficit (RothC.for ``RMF_Moist``).
 
@@ -147,7 +218,7 @@ def rm_moisture(smd_mm: float, smd15_adj: float, smd1bar: float, min_rm: float, 
     return min_rm + (K.RM_MOIST_MAX - min_rm) * (smd15_adj - smd_mm) / (smd15_adj - smd1bar)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def partition_fractions(clay_pct: float):
     """Fractions of decomposed C going to (CO2, BIO, HUM) (-), summing to 1.
 
@@ -156,3 +227,23 @@ def partition_fractions(clay_pct: float):
     """
     x = K.X_A * (K.X_B + K.X_C * math.exp(-K.X_D * clay_pct))
     return x / (x + 1.0), K.FRAC_BIO / (x + 1.0), K.FRAC_HUM / (x + 1.0)
+
+
+@njit(cache=True, error_model="numpy")
+def cell_constants(clay_pct, depth_cm, silt_pct, bd_g_cm3, oc_pct, opt_rmmoist: int, opt_smdbare: int):
+    """Per-cell constants for 1-D soil arrays: rows f_co2, f_bio, f_hum, smd15_adj, smd1bar,
+    smd_bare, smd_max_adj (see :func:`partition_fractions`, :func:`soil_water_params`)."""
+    n = clay_pct.shape[0]
+    out = np.empty((7, n))
+    for i in range(n):
+        a, b, c = partition_fractions(clay_pct[i])
+        w0, w1, w2, w3 = soil_water_params(clay_pct[i], depth_cm[i], silt_pct[i], bd_g_cm3[i], oc_pct[i],
+                                           opt_rmmoist, opt_smdbare)
+        out[0, i] = a
+        out[1, i] = b
+        out[2, i] = c
+        out[3, i] = w0
+        out[4, i] = w1
+        out[5, i] = w2
+        out[6, i] = w3
+    return out
