@@ -5,6 +5,8 @@ See ``docs/rothc.md``. Public API: :func:`simulate`, :func:`equilibrium`,
 :func:`read_official_input`, :func:`run_official`, :func:`write_results`.
 """
 
+from soilsink.models.rothc.api import equilibrium, falloon_iom, simulate
+from soilsink.models.rothc.inverse import inputs_for_target
 from soilsink.models.rothc.official_io import (
     MONTH_COLUMNS,
     YEAR_COLUMNS,
@@ -15,6 +17,10 @@ from soilsink.models.rothc.official_io import (
 )
 
 __all__ = [
+    "equilibrium",
+    "falloon_iom",
+    "inputs_for_target",
+    "simulate",
     "MONTH_COLUMNS",
     "YEAR_COLUMNS",
     "read_official_input",
