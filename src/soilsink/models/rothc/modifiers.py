@@ -48,7 +48,7 @@ def exp_small(x: float) -> float:
 
 @njit(cache=True, inline="always", error_model="numpy")
 def exp_0_16(y: float) -> float:
-    """exp(y) for 0 <= y < 16*ln2 (about 11): 2^k exactly times a degree-13 Taylor series of
+    """exp(y) for 0 <= y < 31.5*ln2 (about 21.8): 2^k exactly times a degree-13 Taylor series of
     exp(r), |r| <= ln2/2 (truncation < 1e-17 relative). Branch-free so loops vectorise.
     Used for the temperature modifier, whose exponent 106.06/(T + 18.27) lies in (0, 8] for T >= -5.
     """
@@ -70,8 +70,11 @@ def exp_0_16(y: float) -> float:
     p = p * r + 0.5
     p = p * r + 1.0
     p = p * r + 1.0
-    # 2^k exactly for 0 <= k < 16, by selects on kf (no integer casts, so loops vectorise)
+    # 2^k exactly for 0 <= k < 32, by selects on kf (no integer casts, so loops vectorise)
     s = 1.0
+    b4 = kf >= 16.0
+    s = s * (65536.0 if b4 else 1.0)
+    kf = kf - (16.0 if b4 else 0.0)
     b3 = kf >= 8.0
     s = s * (256.0 if b3 else 1.0)
     kf = kf - (8.0 if b3 else 0.0)
@@ -89,8 +92,7 @@ def exp_0_16(y: float) -> float:
 def rm_temperature_fast(tas_c: float) -> float:
     """:func:`rm_temperature` with :func:`exp_0_16` (same value to ~1e-15 relative).
 
-    Exponents outside the fast range (only for T > -5 and T + 18.27 < 106.06/11, impossible)
-    never occur: T >= -5 gives 106.06/(T + 18.27) <= 7.99.
+    The exponent stays inside the fast range: T >= -5 gives 106.06/(T + 18.27) <= 7.99.
     """
     if tas_c < K.TMP_MIN_C:
         return 0.0
