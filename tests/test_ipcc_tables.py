@@ -16,7 +16,7 @@ from soilsink.io.errors import InputError
     ("2006", "tropical_montane", "LAC", 63), ("2006", "boreal_moist", "WET", 146),
     # merged wetland cell: the PDF text reads 146, 87, 88, 86; ILCD's 97 is a misprint
     ("2006", "cool_temperate_dry", "WET", 87), ("2006", "cool_temperate_moist", "WET", 87),
-    # 2019 Table 2.3 (HESTIA transcription)
+    # 2019 Table 2.3 (HESTIA and FAO EX-ACT transcriptions agree; polar: HESTIA only)
     ("2019", "warm_temperate_moist", "HAC", 64), ("2019", "tropical_dry", "SAN", 9),
     ("2019", "cool_temperate_moist", "SPO", 128), ("2019", "polar_dry", "HAC", 59),
 ])
@@ -45,6 +45,11 @@ def test_soc_ref_published_cells(edition, zone, soil, value):
     ("2019", "cropland", "F_LU", "long_term_cultivated", "tropical_dry", 0.92, 13),
     ("2019", "cropland", "F_MG", "reduced_tillage", "tropical_dry", 0.99, 7),
     ("2019", "cropland", "F_I", "high_with_manure", "tropical_wet", 1.44, 13),
+    # 2019 perennial/tree crop: FAO EX-ACT 1.01 +-25 (tropical), 0.72 +-22 (temperate/boreal);
+    # HESTIA prints 1.1 for the tropical rows (conflict flagged in the data note)
+    ("2019", "cropland", "F_LU", "perennial_tree_crop", "tropical_moist", 1.01, 25),
+    ("2019", "cropland", "F_LU", "perennial_tree_crop", "tropical_dry", 1.01, 25),
+    ("2019", "cropland", "F_LU", "perennial_tree_crop", "cool_temperate_moist", 0.72, 22),
     # 2019 Table 6.2
     ("2019", "grassland", "F_MG", "high_intensity_grazing", "cool_temperate_moist", 0.90, 8),
     ("2019", "grassland", "F_MG", "improved", "tropical_dry", 1.17, 9),
