@@ -272,7 +272,7 @@ def vm0042_deduction(mean: float, se: float, *, df: float = np.inf,
     df) and §8.6.4 / Eq 74 are taken from two independent open implementations that quote
     VM0042 (a Python VM0042 v2.2 engine, ``T_0667 = 0.4307``, "§8.6.2/8.6.4, Eqs. 70-71, 74";
     a TypeScript ``equation74``: "UNC(%) = t(0.667) x sqrt(Var(ERR)) / ERR x 100", "VM0042 states
-    ~0.4307 at large sample sizes"). Version 1.0 (2020) used a different rule (not checked here);
+    ~0.4307 at large sample sizes"). Earlier VM0042 versions (v1.0, 2020) were not checked;
     the earlier 15 %/90 % threshold form of this function was not found in any VM0042 source.
     """
     if se < 0:
