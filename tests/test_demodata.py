@@ -100,3 +100,12 @@ def test_reads_as_canonical_horizons():
         h = horizons.read_horizons(DEMO / "horizons.csv")
     assert (h.bd_source == "measured").sum() == 134
     assert h.site_id.nunique() == 35
+
+
+def test_package_exposes_demo_path():
+    data = pytest.importorskip("soilsink.data")
+    if not hasattr(data, "demo_horizons_path"):
+        pytest.skip("soilsink.data.demo_horizons_path lives on main (lead's demo command)")
+    path = data.demo_horizons_path()
+    assert path.parts[-3:] == ("data", "demo", "horizons.csv")
+    assert path.is_file()
