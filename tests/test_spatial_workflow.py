@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent))
 from soilsink.spatial.config import GridConfig, load_config  # noqa: E402
 from soilsink.spatial.example import write_example  # noqa: E402
-from soilsink.spatial.run import load_inputs, run_grid  # noqa: E402
+from soilsink.spatial.rasters import align_to_grid, open_raster  # noqa: E402
+from soilsink.spatial.run import climate_sources, load_inputs, run_grid  # noqa: E402
 from soilsink.spatial.workflow import (  # noqa: E402
     Settings,
     cap_end,
@@ -103,12 +104,24 @@ def _with_chunk(cfg: GridConfig, chunk: int) -> GridConfig:
     return cfg.model_copy(update={"run": cfg.run.model_copy(update={"chunk": chunk})})
 
 
+def _climate_on_grid(cfg: GridConfig, soil: xr.Dataset) -> xr.Dataset:
+    """The climate put on the soil grid by align_to_grid (an implementation independent of the
+    per-block window reads), for the per-cell reference computations."""
+    full = open_raster(cfg.inputs.soc.path)
+    out = {}
+    for k in ("tas", "pr", "evap"):
+        spec = getattr(cfg.inputs, k)
+        on_grid = align_to_grid(open_raster(spec.path, variable=spec.variable), full)
+        out[k] = on_grid.sel(x=soil["x"], y=soil["y"]).drop_vars("spatial_ref", errors="ignore")
+    return xr.Dataset(out)
+
+
 def test_grid_equals_one_call_per_cell_bit_for_bit(example: Path) -> None:
     cfg = load_config(example)
     inputs = load_inputs(_with_chunk(cfg, 7))
     s = Settings.from_config(cfg)
-    grid = sequestration_grid(inputs, s, TOY).compute()
-    ref = inputs.compute()
+    grid = sequestration_grid(inputs, s, TOY, climate=climate_sources(cfg)).compute()
+    ref = inputs.compute().merge(_climate_on_grid(cfg, inputs))
     checked = 0
     for iy in range(0, ref.sizes["y"], 3):
         for ix in range(0, ref.sizes["x"], 4):
@@ -162,8 +175,8 @@ def test_rothc_grid_equals_one_call_per_cell(example: Path) -> None:
     cfg = load_config(example)
     inputs = load_inputs(_with_chunk(cfg, 6)).isel(y=slice(0, 6), x=slice(0, 8))
     s = Settings.from_config(cfg)
-    grid = sequestration_grid(inputs, s, eng).compute()
-    ref = inputs.compute()
+    grid = sequestration_grid(inputs, s, eng, climate=climate_sources(cfg)).compute()
+    ref = inputs.compute().merge(_climate_on_grid(cfg, inputs))
     for iy, ix in ((0, 0), (2, 5), (5, 7)):
         c = ref.isel(y=[iy], x=[ix])
         one = sequestration_cells(
@@ -237,8 +250,8 @@ def test_rothc_grid_cell_matches_hand_built_gsocseq_run(example: Path) -> None:
     cfg = load_config(example)
     s = replace(Settings.from_config(cfg), uncertainty=False)
     inputs = load_inputs(_with_chunk(cfg, 4)).isel(y=slice(0, 4), x=slice(0, 4))
-    grid = sequestration_grid(inputs, s, RothCEngine()).compute()
-    c = inputs.isel(y=2, x=3).compute()
+    grid = sequestration_grid(inputs, s, RothCEngine(), climate=climate_sources(cfg)).compute()
+    c = inputs.compute().merge(_climate_on_grid(cfg, inputs)).isel(y=2, x=3)
     soc, clay = float(c["soc"]), float(c["clay"])
     tas, pr = c["tas"].values, c["pr"].values
     evap = c["evap"].values / 0.75  # PET -> open pan

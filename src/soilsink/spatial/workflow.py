@@ -75,6 +75,14 @@ SCENARIO_OUTPUTS = {
 
 
 @dataclass(frozen=True)
+class ClimateSource:
+    """A climate raster each block reads its own window from (path, NetCDF variable)."""
+
+    path: str
+    variable: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """The scenario settings the per-block function needs (plain values: cheap to ship)."""
 
@@ -327,17 +335,23 @@ def sequestration_cells(
 # ----------------------------------------------------------------------------- per-block (Dask) wrapper
 
 
-def _run_cells(block: xr.Dataset, settings: Settings, engine: CellEngine | None = None) -> xr.Dataset:
+def _run_cells(block: xr.Dataset, settings: Settings, engine: CellEngine | None = None,
+               climate: dict[str, ClimateSource] | None = None) -> xr.Dataset:
     """One spatial block in, every output variable for that block out (the only model call site).
 
-    ``block`` holds ``soc``, ``clay`` on ``(y, x)``; ``tas``, ``pr``, ``evap`` on
-    ``(time, y, x)``; optionally ``dpm_rpm``, ``threshold_soc``, ``threshold_stable_soc`` on
-    ``(y, x)`` and ``tas_eq``, ``pr_eq``, ``evap_eq`` on ``(month, y, x)``.
+    ``block`` holds ``soc``, ``clay`` on ``(y, x)``, optionally ``dpm_rpm``,
+    ``threshold_soc``, ``threshold_stable_soc``; the climate (``tas``, ``pr``, ``evap`` on
+    ``(time, y, x)``, optionally ``tas_eq``, ``pr_eq``, ``evap_eq`` with 12 months) is either in
+    ``block`` or read here from ``climate`` for this block's window only.
     """
+    from soilsink.spatial.rasters import read_window
+
     ny, nx = block.sizes["y"], block.sizes["x"]
     scen = list(settings.scenario_names)
-    flat = {k: np.asarray(block[k].values, dtype=float).reshape(block[k].shape[: block[k].ndim - 2] + (ny * nx,))
-            for k in block.data_vars}
+    arrays = {k: np.asarray(block[k].values, dtype=float) for k in block.data_vars}
+    for k, src in (climate or {}).items():
+        arrays[k] = read_window(src.path, src.variable, block["x"].values, block["y"].values)
+    flat = {k: a.reshape(a.shape[: a.ndim - 2] + (ny * nx,)) for k, a in arrays.items()}
     need = [flat["soc"], flat["clay"]] + [flat[k] for k in ("tas", "pr", "evap")]
     valid = np.isfinite(flat["soc"]) & np.isfinite(flat["clay"]) & (flat["soc"] > 0)
     for a in need[2:]:
@@ -391,13 +405,14 @@ def template_for(inputs: xr.Dataset, settings: Settings) -> xr.Dataset:
     return xr.Dataset(data, coords={"scenario": list(settings.scenario_names), "y": inputs["y"], "x": inputs["x"]})
 
 
-def sequestration_grid(inputs: xr.Dataset, settings: Settings, engine: CellEngine | None = None) -> xr.Dataset:
+def sequestration_grid(inputs: xr.Dataset, settings: Settings, engine: CellEngine | None = None,
+                       climate: dict[str, ClimateSource] | None = None) -> xr.Dataset:
     """Lazy outputs for a chunked input dataset (see :func:`_run_cells` for its variables).
 
     Unchunked inputs are computed eagerly by one call of :func:`_run_cells`.
     """
     if inputs.chunks is None or not inputs.chunks:
-        return _run_cells(inputs, settings, engine)
+        return _run_cells(inputs, settings, engine, climate)
     template = template_for(inputs, settings)
-    out = xr.map_blocks(_run_cells, inputs, args=(settings, engine), template=template)
+    out = xr.map_blocks(_run_cells, inputs, args=(settings, engine, climate), template=template)
     return out.assign_coords(scenario=list(settings.scenario_names))
