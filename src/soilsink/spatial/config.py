@@ -153,9 +153,10 @@ class Zonal(_Strict):
 
 
 class Run(_Strict):
-    """Chunk size (cells per side of a square spatial chunk)."""
+    """Chunk size (cells per side of a square spatial chunk). Memory per worker grows with
+    chunk²: at 100 (10,000 cells) a worker peaks near 1 GiB with 20 warm-up + 20 forward years."""
 
-    chunk: int = Field(256, ge=1, le=8192)
+    chunk: int = Field(100, ge=1, le=8192)
 
 
 class GridConfig(_Strict):
