@@ -324,3 +324,18 @@ def test_grid_cells_match_table_based_accounting(tmp_path: Path) -> None:
                 assert got == pytest.approx(table_end, rel=1e-9), (name, iy, ix)
             checked += 1
     assert checked >= 8
+
+
+def test_geotiff_outputs_and_cf_attributes(example: Path, tmp_path: Path) -> None:
+    cfg = load_config(example)
+    run_grid(cfg, tmp_path / "o", scheduler="synchronous", engine=TOY, progress=False, geotiff=True)
+    res = xr.open_dataset(tmp_path / "o" / "results.nc", decode_coords="all")
+    assert res.attrs["Conventions"] == "CF-1.8"
+    assert res["cell_area"].attrs["units"] == "ha"
+    assert res.rio.crs.to_epsg() == 4326
+    tif = open_raster(tmp_path / "o" / "geotiff" / "asr.tif")
+    assert tif.sizes["time"] == 4  # one band per scenario
+    assert tif.rio.crs.to_epsg() == 4326
+    np.testing.assert_array_equal(tif.values, res["asr"].values)
+    one = open_raster(tmp_path / "o" / "geotiff" / "soc_t0.tif")
+    np.testing.assert_array_equal(one.values, res["soc_t0"].values)
