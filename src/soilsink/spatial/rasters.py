@@ -10,6 +10,7 @@ file and what differs (CRS, shape, resolution, extent).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -35,6 +36,7 @@ def open_raster(
     name: str | None = None,
     chunks: dict | None = None,
     check: bool = True,
+    load: bool = True,
 ) -> xr.DataArray:
     """Open one raster (NetCDF or GeoTIFF) as a float64 DataArray on ``(y, x)`` or ``(time, y, x)``.
 
@@ -50,9 +52,9 @@ def open_raster(
     suffix = p.suffix.lower()
     try:
         if suffix in NETCDF_SUFFIXES:
-            da = _open_netcdf(p, variable, chunks)
+            da = _open_netcdf(p, variable, chunks, load)
         elif suffix in GEOTIFF_SUFFIXES:
-            da = _open_geotiff(p, chunks)
+            da = _open_geotiff(p, chunks, load)
         else:
             raise InputError(
                 Problem(label, f"unknown raster format{_role(name)}", value=p.suffix,
@@ -75,7 +77,7 @@ def _role(name: str | None) -> str:
     return f" ({name})" if name else ""
 
 
-def _open_netcdf(p: Path, variable: str | None, chunks: dict | None) -> xr.DataArray:
+def _open_netcdf(p: Path, variable: str | None, chunks: dict | None, load: bool = True) -> xr.DataArray:
     ds = xr.open_dataset(p, decode_coords="all", mask_and_scale=True, chunks={} if chunks else None)
     data_vars = [v for v in ds.data_vars if ds[v].ndim >= 2]
     if variable is None:
@@ -91,7 +93,7 @@ def _open_netcdf(p: Path, variable: str | None, chunks: dict | None) -> xr.DataA
                     allowed=", ".join(map(str, data_vars)))
         )
     da = ds[variable]
-    if not chunks:
+    if not chunks and load:
         da = da.load()
         ds.close()
     da = _normalise_dims(da, str(p))
@@ -110,11 +112,13 @@ def _was_lonlat(da: xr.DataArray) -> bool:
     return any(d in ("lon", "longitude") for d in da.dims)
 
 
-def _open_geotiff(p: Path, chunks: dict | None) -> xr.DataArray:
+def _open_geotiff(p: Path, chunks: dict | None, load: bool = True) -> xr.DataArray:
     if chunks:
         da = rioxarray.open_rasterio(p, masked=True, chunks={"band": -1, **chunks}, lock=False)
     else:
-        da = rioxarray.open_rasterio(p, masked=True).load()
+        da = rioxarray.open_rasterio(p, masked=True)
+        if load:
+            da = da.load()
     if "band" in da.dims:
         if da.sizes["band"] == 1:
             da = da.isel(band=0, drop=True)
@@ -359,11 +363,22 @@ def nearest_index(coarse: xr.DataArray, x: np.ndarray, y: np.ndarray) -> tuple[n
     return iy, ix
 
 
+#: HDF5/netCDF-C are not thread-safe: two threads opening files at once can crash the process
+#: (seen with Dask's threaded scheduler). Window reads are small, so they are serialised.
+_READ_LOCK = threading.Lock()
+
+
 def read_window(path: str, variable: str | None, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``(time, len(y), len(x))`` float64 values of a (possibly coarser, nested) raster at the
     cell centres ``x``/``y``, reading only the window that covers them (memory per block)."""
-    da = open_raster(path, variable=variable, chunks={"y": -1, "x": -1}, check=False)
-    iy, ix = nearest_index(da, x, y)
-    window = da.isel(y=slice(iy.min(), iy.max() + 1), x=slice(ix.min(), ix.max() + 1))
-    vals = np.asarray(window.values, dtype=np.float64)
+    with _READ_LOCK:
+        # no dask here (a nested compute inside a task could wait on this lock): the backend's
+        # lazy indexing reads just the window
+        da = open_raster(path, variable=variable, check=False, load=False)
+        try:
+            iy, ix = nearest_index(da, x, y)
+            window = da.isel(y=slice(iy.min(), iy.max() + 1), x=slice(ix.min(), ix.max() + 1))
+            vals = np.asarray(window.values, dtype=np.float64)
+        finally:
+            da.close()
     return vals[..., (iy - iy.min())[:, None], (ix - ix.min())[None, :]]
