@@ -127,3 +127,18 @@ def test_coarse_nested_climate_is_aligned_by_nearest_cell() -> None:
     assert float(out[0, 1]) == float(coarse[0, 0])
     with pytest.raises(InputError):
         align_to_grid(_grid(ny=2, nx=2, res=1.5), fine)  # not nested: 1.5 deg over a 3 x 2 deg box
+
+
+def test_read_window_matches_full_alignment(tmp_path: Path) -> None:
+    from soilsink.spatial.rasters import read_window
+
+    fine = _grid(ny=4, nx=6, res=0.5)
+    coarse = xr.concat([_grid(ny=2, nx=3, res=1.0) + 10 * m for m in range(3)], dim="time")
+    ds = xr.Dataset({"tas": coarse.drop_vars("spatial_ref").rename(x="lon", y="lat")})
+    ds.to_netcdf(tmp_path / "c.nc")
+    full = align_to_grid(open_raster(tmp_path / "c.nc"), fine).values
+    win = read_window(str(tmp_path / "c.nc"), "tas", fine["x"].values[2:5], fine["y"].values[1:3])
+    np.testing.assert_array_equal(win, full[:, 1:3, 2:5])
+    write_geotiff(coarse.rename(time="band"), tmp_path / "c.tif")
+    win_tif = read_window(str(tmp_path / "c.tif"), None, fine["x"].values[2:5], fine["y"].values[1:3])
+    np.testing.assert_array_equal(win_tif, full[:, 1:3, 2:5])

@@ -368,17 +368,39 @@ def nearest_index(coarse: xr.DataArray, x: np.ndarray, y: np.ndarray) -> tuple[n
 _READ_LOCK = threading.Lock()
 
 
+def _lazy_var(path: str, variable: str | None):
+    """(lazily indexed DataArray on its own dim names, x name, y name, closer) without loading."""
+    p = Path(path)
+    if p.suffix.lower() in NETCDF_SUFFIXES:
+        ds = xr.open_dataset(p, mask_and_scale=True)
+        if variable is None:
+            variable = next(str(v) for v in ds.data_vars if ds[v].ndim >= 2)
+        da = ds[variable]
+        closer = ds.close
+    else:
+        da = rioxarray.open_rasterio(p, masked=True)
+        closer = da.close
+    xname = next(d for d in da.dims if str(d).lower() in _X_NAMES)
+    yname = next(d for d in da.dims if str(d).lower() in _Y_NAMES)
+    return da, xname, yname, closer
+
+
 def read_window(path: str, variable: str | None, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``(time, len(y), len(x))`` float64 values of a (possibly coarser, nested) raster at the
     cell centres ``x``/``y``, reading only the window that covers them (memory per block)."""
     with _READ_LOCK:
-        # no dask here (a nested compute inside a task could wait on this lock): the backend's
-        # lazy indexing reads just the window
-        da = open_raster(path, variable=variable, check=False, load=False)
+        da, xname, yname, closer = _lazy_var(path, variable)
         try:
-            iy, ix = nearest_index(da, x, y)
-            window = da.isel(y=slice(iy.min(), iy.max() + 1), x=slice(ix.min(), ix.max() + 1))
+            grid = xr.DataArray(np.empty((da.sizes[yname], da.sizes[xname]), dtype=np.int8),
+                                coords={"y": da[yname].values, "x": da[xname].values}, dims=("y", "x"))
+            iy, ix = nearest_index(grid, x, y)
+            window = da.isel({yname: slice(int(iy.min()), int(iy.max()) + 1),
+                              xname: slice(int(ix.min()), int(ix.max()) + 1)})
+            other = [d for d in window.dims if d not in (xname, yname)]
+            window = window.transpose(*other, yname, xname)
             vals = np.asarray(window.values, dtype=np.float64)
         finally:
-            da.close()
+            closer()
+    if vals.ndim == 2:
+        vals = vals[None]
     return vals[..., (iy - iy.min())[:, None], (ix - ix.min())[None, :]]
