@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 import xarray as xr
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from soilsink.io.errors import InputError
@@ -79,6 +79,9 @@ def test_mass_balance_random_forcing(f):
     r = rothc.simulate(ds, opt_rmmoist=f["opt"], opt_smdbare=f["bare"], min_rm_moist=f["min_rm"])
     soc = r["SOC"].values
     co2 = r["CO2"].values
+    # no steady state exists when nothing decomposes all year (e.g. minRM_Moist = 0 in a
+    # permanently dry soil); the API warns and returns NaN there (test_no_steady_state_is_nan)
+    assume(np.all(np.isfinite(soc)))
     inputs = ds["c_input"].values + ds["fym"].values
     lhs = inputs[1:]
     rhs = np.diff(soc) + np.diff(co2)
@@ -204,3 +207,16 @@ def test_radiocarbon_iom_only_soil():
     assert float(eq["SOC"]) == pytest.approx(3.0)
     assert float(eq["deltaC"]) == pytest.approx((math.exp(-50000 / 8035.0) - 1) * 1000, abs=1e-9)
     assert round(float(eq["deltaC"]), 2) == -998.02
+
+
+def test_no_steady_state_is_nan_with_a_warning():
+    """Input but no decomposition all year (every month below -5 degC): no equilibrium exists."""
+    z = np.zeros(12)
+    ds = xr.Dataset({"tas": ("time", z - 10.0), "pr": ("time", z + 50.0), "evap": ("time", z + 10.0),
+                     "cover": ("time", z + 1.0), "c_input": ("time", z + 0.2)})
+    ds["clay"] = 20.0
+    ds["depth"] = 23.0
+    ds["iom"] = 2.0
+    with pytest.warns(UserWarning, match="no steady state"):
+        eq = rothc.equilibrium(ds)
+    assert np.isnan(float(eq["SOC"]))

@@ -187,6 +187,12 @@ def _equilibrium(ds, mode, radiocarbon, equilibrium_forcing, opt_rmmoist, opt_sm
     if "iom" not in ds:
         iom = _iom_for_active(state[:, 0] + state[:, 1] + state[:, 2] + state[:, 3])
         params = core.CellParams(iom, *params.args()[1:], params.opt_rmmoist)
+    stuck = ~np.all(np.isfinite(state[:, :4]), axis=1)
+    if np.any(stuck):
+        warnings.warn(f"RothC: no steady state in {int(stuck.sum())} cell(s): carbon enters but nothing "
+                      "decomposes during the equilibrium year (all months below -5 degC, or a dry soil "
+                      "with minRM_Moist = 0); their pools are NaN", stacklevel=3)
+        state[stuck, :4] = np.nan
     if np.any(months < 0):
         warnings.warn(f"RothC spin-up did not converge in {int(np.sum(months < 0))} cell(s)", stacklevel=3)
     coords = _coords(ds, cell_dims)

@@ -413,8 +413,8 @@ def _solve_periodic(m, v, out, off):
     DPM and RPM decay independently (diagonal block); BIO and HUM form a 2x2 block fed by all
     four pools. Writes ``x`` into ``out[off:off+4]``.
     """
-    x_d = v[0] / (1.0 - m[0, 0])
-    x_r = v[1] / (1.0 - m[1, 1])
+    x_d = _div0(v[0], 1.0 - m[0, 0])
+    x_r = _div0(v[1], 1.0 - m[1, 1])
     rhs_b = v[2] + m[2, 0] * x_d + m[2, 1] * x_r
     rhs_h = v[3] + m[3, 0] * x_d + m[3, 1] * x_r
     a11 = 1.0 - m[2, 2]
@@ -424,8 +424,19 @@ def _solve_periodic(m, v, out, off):
     det = a11 * a22 - a12 * a21
     out[off + 0] = x_d
     out[off + 1] = x_r
-    out[off + 2] = (rhs_b * a22 - a12 * rhs_h) / det
-    out[off + 3] = (a11 * rhs_h - a21 * rhs_b) / det
+    out[off + 2] = _div0(rhs_b * a22 - a12 * rhs_h, det)
+    out[off + 3] = _div0(a11 * rhs_h - a21 * rhs_b, det)
+
+
+@njit(cache=True, inline="always")
+def _div0(num, den):
+    """``num / den``, but 0 for 0/0: a pool that neither receives carbon nor decomposes during
+    the year (rate modifier 0, e.g. minRM_Moist = 0 in a permanently dry soil) stays at the
+    official spin-up's start value, 0. A positive input with no decomposition has no steady
+    state (inf)."""
+    if num == 0.0 and den == 0.0:
+        return 0.0
+    return num / den
 
 
 @njit(cache=True, inline="always")
