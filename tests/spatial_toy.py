@@ -42,11 +42,15 @@ class ToyEngine:
         z = np.zeros_like(A)
         return {"DPM": z, "RPM": z.copy(), "BIO": z.copy(), "HUM": B / (1.0 - A), "IOM": np.asarray(soil["iom"], float)}
 
-    def run(self, pools, forcing, soil, c_input_t_ha_month):
+    def simulate(self, forcing12, c_eq_month, soil, forcing, c_input_t_ha_month, at):
+        pools = self.equilibrium(forcing12, soil, c_eq_month)
         e = _decay(forcing["tas"])
         h = pools["HUM"].copy()
+        hs = []
         for t in range(e.shape[0]):
             h = h * e[t] + c_input_t_ha_month[t]
-        out = {k: v.copy() for k, v in pools.items()}
-        out["HUM"] = h
-        return out
+            hs.append(h)
+        hum = np.stack([hs[i] for i in at])
+        z = np.zeros_like(hum)
+        return {"DPM": z, "RPM": z.copy(), "BIO": z.copy(), "HUM": hum,
+                "IOM": np.broadcast_to(pools["IOM"], hum.shape).copy()}

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent))
 from soilsink.spatial.config import GridConfig, load_config  # noqa: E402
 from soilsink.spatial.example import write_example  # noqa: E402
-from soilsink.spatial.run import load_inputs, run_grid  # noqa: E402
+from soilsink.spatial.rasters import align_to_grid, open_raster  # noqa: E402
+from soilsink.spatial.run import climate_sources, load_inputs, run_grid  # noqa: E402
 from soilsink.spatial.workflow import (  # noqa: E402
     Settings,
     cap_end,
@@ -103,12 +104,24 @@ def _with_chunk(cfg: GridConfig, chunk: int) -> GridConfig:
     return cfg.model_copy(update={"run": cfg.run.model_copy(update={"chunk": chunk})})
 
 
+def _climate_on_grid(cfg: GridConfig, soil: xr.Dataset) -> xr.Dataset:
+    """The climate put on the soil grid by align_to_grid (an implementation independent of the
+    per-block window reads), for the per-cell reference computations."""
+    full = open_raster(cfg.inputs.soc.path)
+    out = {}
+    for k in ("tas", "pr", "evap"):
+        spec = getattr(cfg.inputs, k)
+        on_grid = align_to_grid(open_raster(spec.path, variable=spec.variable), full)
+        out[k] = on_grid.sel(x=soil["x"], y=soil["y"]).drop_vars("spatial_ref", errors="ignore")
+    return xr.Dataset(out)
+
+
 def test_grid_equals_one_call_per_cell_bit_for_bit(example: Path) -> None:
     cfg = load_config(example)
     inputs = load_inputs(_with_chunk(cfg, 7))
     s = Settings.from_config(cfg)
-    grid = sequestration_grid(inputs, s, TOY).compute()
-    ref = inputs.compute()
+    grid = sequestration_grid(inputs, s, TOY, climate=climate_sources(cfg)).compute()
+    ref = inputs.compute().merge(_climate_on_grid(cfg, inputs))
     checked = 0
     for iy in range(0, ref.sizes["y"], 3):
         for ix in range(0, ref.sizes["x"], 4):
@@ -146,7 +159,7 @@ def test_serial_chunkings_and_dask_cluster_identical(example: Path, tmp_path: Pa
         for v in a.data_vars:
             np.testing.assert_array_equal(a[v].values, b[v].values, err_msg=f"{v} differs in run {other}")
         assert (tmp_path / other / "zonal.csv").read_bytes() == (tmp_path / "a" / "zonal.csv").read_bytes()
-    assert a["asr"].attrs["units"] == "t C ha-1 yr-1"
+    assert a["asr"].attrs["units"] == "t ha-1 yr-1"  # udunits; carbon mass
     assert list(a["scenario"].values) == ["BAU", "SSM_low", "SSM_medium", "SSM_high"]
     # threshold cap applied per soil type
     capped, end = a["soc_end_capped"].values, a["soc_end"].values
@@ -162,8 +175,8 @@ def test_rothc_grid_equals_one_call_per_cell(example: Path) -> None:
     cfg = load_config(example)
     inputs = load_inputs(_with_chunk(cfg, 6)).isel(y=slice(0, 6), x=slice(0, 8))
     s = Settings.from_config(cfg)
-    grid = sequestration_grid(inputs, s, eng).compute()
-    ref = inputs.compute()
+    grid = sequestration_grid(inputs, s, eng, climate=climate_sources(cfg)).compute()
+    ref = inputs.compute().merge(_climate_on_grid(cfg, inputs))
     for iy, ix in ((0, 0), (2, 5), (5, 7)):
         c = ref.isel(y=[iy], x=[ix])
         one = sequestration_cells(
@@ -176,3 +189,99 @@ def test_rothc_grid_equals_one_call_per_cell(example: Path) -> None:
             got = grid[name].values[..., iy, ix]
             np.testing.assert_array_equal(got, val.reshape(got.shape), err_msg=name)
         assert abs(float(one["soc_t0"][0]) - float(c["soc"].values.ravel()[0])) < 0.3 * float(c["soc"].values.ravel()[0])
+
+
+def _direct_end(engine, soc, clay, tas, pr, evap, s: Settings, factor: float) -> np.ndarray:
+    """SOC at the end of one scenario simulated directly (no interpolation), central run."""
+    from soilsink.spatial.engine import POOLS, falloon_iom
+    from soilsink.spatial.workflow import _monthly_mean, _run_series
+
+    frac = np.asarray(s.input_monthly_fraction)[:, None]
+    cover12 = np.asarray(s.cover, dtype=float)[:, None]
+    evap_pan = evap / s.pet_to_open_pan
+    clim = (_monthly_mean(tas), _monthly_mean(pr), _monthly_mean(evap_pan))
+    soil = {"clay": clay, "depth": s.depth_cm, "dpm_rpm": np.full(soc.shape, s.dpm_rpm), "iom": falloon_iom(soc)}
+    f12 = {"tas": clim[0], "pr": clim[1], "evap": clim[2], "cover": cover12}
+    c_eq = engine.inputs_for_target(f12, soil, soc, frac)
+    years = tas.shape[0] // 12
+    c_warm = np.repeat(np.tile(c_eq, (years, 1)), 12, axis=0) * np.tile(frac, (years, 1))
+    series = {"tas": np.concatenate([tas, np.tile(clim[0], (s.forward_years, 1))]),
+              "pr": np.concatenate([pr, np.tile(clim[1], (s.forward_years, 1))]),
+              "evap": np.concatenate([evap_pan, np.tile(clim[2], (s.forward_years, 1))]),
+              "cover": np.tile(cover12, (years + s.forward_years, 1))}
+    last = (years + s.forward_years) * 12 - 1
+    out = _run_series(engine, f12, frac * c_eq, soil, series, c_warm, np.tile(frac, (s.forward_years, 1)), c_eq,
+                      factor, (last,))
+    return sum(out[p][-1] for p in POOLS)
+
+
+@pytest.mark.parametrize("engine_name", ["toy", "rothc"])
+def test_interpolated_scenarios_equal_direct_simulation(engine_name: str) -> None:
+    """Scenarios between BAU and the largest factor come from the affine interpolation; they
+    must equal a direct simulation with that factor (RothC is affine in its inputs)."""
+    if engine_name == "rothc":
+        pytest.importorskip("soilsink.models.rothc")
+        from soilsink.spatial.engine import RothCEngine
+
+        engine = RothCEngine()
+    else:
+        engine = TOY
+    n, years = 4, 2
+    rng = np.random.default_rng(3)
+    m = np.arange(years * 12) % 12
+    tas = (9 + 8 * np.sin(2 * np.pi * (m - 3) / 12))[:, None] + rng.normal(0, 1, (years * 12, n))
+    pr = rng.uniform(20, 110, (years * 12, n))
+    evap = rng.uniform(10, 120, (years * 12, n))
+    soc = rng.uniform(30, 90, n)
+    clay = rng.uniform(10, 45, n)
+    s = _settings(uncertainty=False, warmup_inputs="constant")
+    out = sequestration_cells(soc, clay, tas, pr, evap, s, engine=engine)
+    for i, f in enumerate(s.input_factors):
+        direct = _direct_end(engine, soc, clay, tas, pr, evap, s, f)
+        np.testing.assert_allclose(out["soc_end"][i], direct, rtol=1e-11, atol=1e-11)
+
+
+def test_rothc_grid_cell_matches_hand_built_gsocseq_run(example: Path) -> None:
+    """One grid cell against the RothC API called by hand, step by step (GSOCseq recipe):
+    inverse input under the warm-up mean climate, Miami-scaled warm-up, 20 forward years."""
+    rothc = pytest.importorskip("soilsink.models.rothc")
+    from soilsink.spatial.engine import RothCEngine
+
+    cfg = load_config(example)
+    s = replace(Settings.from_config(cfg), uncertainty=False)
+    inputs = load_inputs(_with_chunk(cfg, 4)).isel(y=slice(0, 4), x=slice(0, 4))
+    grid = sequestration_grid(inputs, s, RothCEngine(), climate=climate_sources(cfg)).compute()
+    c = inputs.compute().merge(_climate_on_grid(cfg, inputs)).isel(y=2, x=3)
+    soc, clay = float(c["soc"]), float(c["clay"])
+    tas, pr = c["tas"].values, c["pr"].values
+    evap = c["evap"].values / 0.75  # PET -> open pan
+    years = tas.size // 12
+    clim = [a.reshape(years, 12).mean(axis=0) for a in (tas, pr, evap)]
+    static = {"clay": clay, "depth": 30.0, "iom": 0.049 * soc**1.139, "dpm_rpm": 1.44}
+    eq = xr.Dataset({"tas": ("time", clim[0]), "pr": ("time", clim[1]), "evap": ("time", clim[2]),
+                     "cover": ("time", np.ones(12)), "c_input": ("time", np.full(12, 1 / 12)), **static})
+    c_eq = float(rothc.inputs_for_target(eq, soc))
+    t_y = tas.reshape(years, 12).mean(axis=1)
+    p_y = pr.reshape(years, 12).sum(axis=1)
+    npp = np.minimum(3000 / (1 + np.exp(1.315 - 0.119 * t_y)), 3000 * (1 - np.exp(-0.000664 * p_y)))
+    c_year = c_eq * npp / npp.mean()
+    eq["c_input"] = ("time", np.full(12, c_eq / 12))
+
+    def run(factor: float) -> xr.Dataset:
+        n_f = s.forward_years
+        ds = xr.Dataset({
+            "tas": ("time", np.r_[tas, np.tile(clim[0], n_f)]),
+            "pr": ("time", np.r_[pr, np.tile(clim[1], n_f)]),
+            "evap": ("time", np.r_[evap, np.tile(clim[2], n_f)]),
+            "cover": ("time", np.ones((years + n_f) * 12)),
+            "c_input": ("time", np.r_[np.repeat(c_year / 12, 12), np.full(n_f * 12, c_year.mean() * factor / 12)]),
+            **static,
+        })
+        return rothc.simulate(ds, equilibrium_forcing=eq)
+
+    bau, high = run(1.0), run(1.2)
+    assert float(grid["soc_t0"][2, 3]) == pytest.approx(float(bau["SOC"][years * 12 - 1]), rel=1e-10)
+    assert float(grid["soc_end"].sel(scenario="BAU")[2, 3]) == pytest.approx(float(bau["SOC"][-1]), rel=1e-10)
+    assert float(grid["soc_end"].sel(scenario="SSM_high")[2, 3]) == pytest.approx(float(high["SOC"][-1]), rel=1e-10)
+    hum_iom = float(high["HUM"][-1] + high["IOM"][-1])
+    assert float(grid["stable_soc_end"].sel(scenario="SSM_high")[2, 3]) == pytest.approx(hum_iom, rel=1e-10)

@@ -8,7 +8,10 @@ The workflow (``workflow.py``) needs three things from a SOM model, for ``n`` ce
   equilibrium under the 12-month forcing has total SOC = ``soc_t_ha`` (exact inverse);
 * ``equilibrium(forcing12, soil, c_input_t_ha_month)`` -> pools (t C/ha) of the equilibrium
   under monthly inputs of shape ``(12, n)``;
-* ``run(pools, forcing, soil, c_input_t_ha_month)`` -> pools at the end of the forcing.
+* ``simulate(forcing12, c_eq_month, soil, forcing, c_input_t_ha_month, at)`` -> pools at the
+  end of months ``at`` (0-based indices into ``forcing``; arrays ``(len(at), n)``) of a run that
+  starts at the exact equilibrium of ``forcing12`` with inputs ``c_eq_month`` (the soil water
+  state included) and follows ``forcing`` with monthly inputs ``(months, n)``.
 
 ``forcing`` is a dict with ``tas`` (°C), ``pr`` (mm/month), ``evap`` (open-pan mm/month) of
 shape ``(months, n)`` and ``cover`` (0/1) of shape ``(months, 1)`` or ``(months, n)``; ``soil``
@@ -38,8 +41,8 @@ class CellEngine(Protocol):
 
     def equilibrium(self, forcing12: dict, soil: dict, c_input_t_ha_month: np.ndarray) -> dict[str, np.ndarray]: ...
 
-    def run(self, pools: dict[str, np.ndarray], forcing: dict, soil: dict,
-            c_input_t_ha_month: np.ndarray) -> dict[str, np.ndarray]: ...
+    def simulate(self, forcing12: dict, c_eq_month: np.ndarray, soil: dict, forcing: dict,
+                 c_input_t_ha_month: np.ndarray, at: tuple[int, ...]) -> dict[str, np.ndarray]: ...
 
 
 def falloon_iom(soc_t_ha: np.ndarray) -> np.ndarray:
@@ -55,7 +58,8 @@ def falloon_iom(soc_t_ha: np.ndarray) -> np.ndarray:
 
 
 class RothCEngine:
-    """Adapter from :class:`CellEngine` to ``soilsink.models.rothc`` (the xarray API)."""
+    """Adapter from :class:`CellEngine` to the public xarray API of ``soilsink.models.rothc``
+    (``inputs_for_target``, ``equilibrium``, ``simulate(..., equilibrium_forcing=...)``)."""
 
     name = "RothC"
 
@@ -69,49 +73,47 @@ class RothCEngine:
 
         return rothc
 
-    # -- building the xarray dataset the engine wants (cells on dim "cell", months on "time")
     @staticmethod
-    def _ds(forcing: dict, soil: dict, c_input_month: np.ndarray | None):
+    def _ds(forcing: dict, soil: dict | None, c_input_month: np.ndarray | None):
+        """Dataset on ("time", "cell"); a cover of shape (months, 1) stays shared (no copy)."""
         import xarray as xr
 
-        months = forcing["tas"].shape[0]
-        n = forcing["tas"].shape[1]
+        months, n = forcing["tas"].shape
         data = {
             "tas": (("time", "cell"), forcing["tas"]),
             "pr": (("time", "cell"), forcing["pr"]),
             "evap": (("time", "cell"), forcing["evap"]),
-            "clay": (("cell",), soil["clay"]),
-            "depth": soil["depth"],
-            "iom": (("cell",), soil["iom"]),
-            "dpm_rpm": (("cell",), soil["dpm_rpm"]),
-            "fym": 0.0,
         }
-        cover = forcing["cover"]
-        data["cover"] = (("time", "cell"), cover) if cover.shape[-1] == n and n != 1 else (("time",), cover[:, 0])
+        cover = np.asarray(forcing["cover"], dtype=float)
+        data["cover"] = (("time", "cell"), cover) if cover.shape[1] == n and n != 1 else (("time",), cover[:, 0])
         if c_input_month is not None:
-            data["c_input"] = (("time", "cell"), c_input_month)
-        return xr.Dataset(data, coords={"time": np.arange(months)})
+            data["c_input"] = (("time", "cell"), np.broadcast_to(c_input_month, (months, n)))
+        if soil is not None:
+            data.update({
+                "clay": (("cell",), np.broadcast_to(soil["clay"], (n,))),
+                "depth": float(soil["depth"]),
+                "iom": (("cell",), np.broadcast_to(soil["iom"], (n,))),
+                "dpm_rpm": (("cell",), np.broadcast_to(soil["dpm_rpm"], (n,))),
+            })
+        return xr.Dataset(data)
 
     def inputs_for_target(self, forcing12, soil, soc_t_ha, fraction12):
-        ds = self._ds(forcing12, soil, np.broadcast_to(fraction12, forcing12["tas"].shape))
         import xarray as xr
 
-        out = self._rothc.inputs_for_target(ds, xr.DataArray(soc_t_ha, dims="cell"))
+        ds = self._ds(forcing12, soil, fraction12)
+        out = self._rothc.inputs_for_target(ds, xr.DataArray(np.asarray(soc_t_ha, dtype=float), dims="cell"))
         return np.asarray(out.transpose("cell").values, dtype=float)
 
     def equilibrium(self, forcing12, soil, c_input_t_ha_month):
-        ds = self._ds(forcing12, soil, c_input_t_ha_month)
-        eq = self._rothc.equilibrium(ds)
+        eq = self._rothc.equilibrium(self._ds(forcing12, soil, c_input_t_ha_month))
         return {p: np.asarray(eq[p].transpose("cell").values, dtype=float) for p in POOLS}
 
-    def run(self, pools, forcing, soil, c_input_t_ha_month):
+    def simulate(self, forcing12, c_eq_month, soil, forcing, c_input_t_ha_month, at):
         ds = self._ds(forcing, soil, c_input_t_ha_month)
-        import xarray as xr
-
-        init = xr.Dataset({p: (("cell",), pools[p]) for p in POOLS})
-        out = self._rothc.simulate(ds, equilibrium=init)
-        last = out.isel(time=-1)
-        return {p: np.asarray(last[p].transpose("cell").values, dtype=float) for p in POOLS}
+        eqf = self._ds(forcing12, None, c_eq_month)
+        out = self._rothc.simulate(ds, equilibrium_forcing=eqf)
+        picked = out.isel(time=list(at))
+        return {p: np.asarray(picked[p].transpose("time", "cell").values, dtype=float) for p in POOLS}
 
 
 def default_engine() -> CellEngine:

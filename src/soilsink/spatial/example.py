@@ -81,7 +81,7 @@ def example_grid(cells: int = 400, *, warmup_years: int = 20, seed: int = EXAMPL
         return da
 
     return {
-        "soc": grid(soc, "soc", "t C ha-1", "SOC stock 0-30 cm (synthetic)"),
+        "soc": grid(soc, "soc", "t ha-1", "SOC stock (carbon mass) 0-30 cm (synthetic)"),
         "clay": grid(clay, "clay", "%", "clay content 0-30 cm (synthetic)"),
         "soil_type": grid(soil_type, "soil_type", "1", "soil type code (synthetic)"),
         "tas": clim(tas, "tas", "degC", "monthly mean air temperature (synthetic)"),

@@ -34,6 +34,7 @@ def open_raster(
     variable: str | None = None,
     name: str | None = None,
     chunks: dict | None = None,
+    check: bool = True,
 ) -> xr.DataArray:
     """Open one raster (NetCDF or GeoTIFF) as a float64 DataArray on ``(y, x)`` or ``(time, y, x)``.
 
@@ -65,7 +66,8 @@ def open_raster(
     da.attrs["source"] = label
     if name:
         da.name = name
-    _check_suspect_nodata(da, label, name)
+    if check:
+        _check_suspect_nodata(da, label, name)
     return da
 
 
@@ -333,3 +335,24 @@ def align_to_grid(da: xr.DataArray, ref: xr.DataArray, *, rtol: float = 1e-6) ->
         if out.chunks is not None and ref.chunks is not None:
             out = out.chunk({"x": ref.chunksizes["x"], "y": ref.chunksizes["y"]})
         return out
+
+
+def nearest_index(coarse: xr.DataArray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of the cell of ``coarse`` (a regular grid) containing each point."""
+    rx = float(coarse["x"].values[1] - coarse["x"].values[0])
+    ry = float(coarse["y"].values[1] - coarse["y"].values[0])
+    x0 = float(coarse["x"].values[0]) - rx / 2
+    y0 = float(coarse["y"].values[0]) - ry / 2
+    ix = np.clip(np.floor((np.asarray(x, float) - x0) / rx).astype(int), 0, coarse.sizes["x"] - 1)
+    iy = np.clip(np.floor((np.asarray(y, float) - y0) / ry).astype(int), 0, coarse.sizes["y"] - 1)
+    return iy, ix
+
+
+def read_window(path: str, variable: str | None, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``(time, len(y), len(x))`` float64 values of a (possibly coarser, nested) raster at the
+    cell centres ``x``/``y``, reading only the window that covers them (memory per block)."""
+    da = open_raster(path, variable=variable, chunks={"y": -1, "x": -1}, check=False)
+    iy, ix = nearest_index(da, x, y)
+    window = da.isel(y=slice(iy.min(), iy.max() + 1), x=slice(ix.min(), ix.max() + 1))
+    vals = np.asarray(window.values, dtype=np.float64)
+    return vals[..., (iy - iy.min())[:, None], (ix - ix.min())[None, :]]

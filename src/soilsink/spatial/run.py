@@ -33,7 +33,7 @@ from soilsink.spatial.rasters import (
     open_raster,
     write_geotiff,
 )
-from soilsink.spatial.workflow import Settings, sequestration_grid
+from soilsink.spatial.workflow import ClimateSource, Settings, sequestration_grid
 
 #: plausible ranges (checked before any computation; the error names the file and first cell)
 RANGES = {
@@ -52,7 +52,11 @@ def _open(spec: RasterSpec, name: str, chunks: dict) -> xr.DataArray:
 
 def load_inputs(cfg: GridConfig) -> xr.Dataset:
     """Open every configured raster lazily, check grids and ranges, map thresholds; return the
-    chunked input dataset of :func:`soilsink.spatial.workflow.sequestration_grid`."""
+    chunked soil dataset of :func:`soilsink.spatial.workflow.sequestration_grid`.
+
+    Climate rasters are checked here (grid, layers, ranges) but not put in the graph: each
+    block reads its own climate window inside its task (:func:`climate_sources`), so memory
+    stays bounded by the chunk size even when a coarse climate grid feeds many blocks."""
     chunks = {"y": cfg.run.chunk, "x": cfg.run.chunk}
     inp = cfg.inputs
     soil = {"soc": _open(inp.soc, "soc", chunks), "clay": _open(inp.clay, "clay", chunks)}
@@ -73,7 +77,7 @@ def load_inputs(cfg: GridConfig) -> xr.Dataset:
         if "time" not in clim[k].dims or n % 12 or n != n0:
             raise InputError(Problem(label, f"{k} needs monthly layers, a whole number of years, as many as tas",
                                      value=f"{n} layers", allowed=f"{n0} layers (a multiple of 12)"))
-    data = {"soc": ref, "clay": soil["clay"], **clim}
+    data = {"soc": ref, "clay": soil["clay"]}
     codes = cfg.management.land_use_codes
     if codes is not None:
         data["soc"] = ref.where(soil["land_use"].isin([float(c) for c in codes]))
@@ -86,19 +90,21 @@ def load_inputs(cfg: GridConfig) -> xr.Dataset:
             if da.sizes.get("time") != 12:
                 raise InputError(Problem(da.attrs.get("source", k), f"{k} needs 12 monthly layers",
                                          value=da.sizes.get("time", 1), allowed="12"))
-            data[k] = da.rename(time="month")
+            clim[k] = da
     # range checks, all in one pass over the data
     import dask
 
+    everything = {**data, **clim}
     checks = {}
-    for k, da in data.items():
+    for k, da in everything.items():
         lo, hi, _ = RANGES.get(k.removesuffix("_eq"), (None, None, ""))
-        checks[k] = (da.min(), da.max()) if lo is not None else None
-    computed = dask.compute({k: v for k, v in checks.items() if v is not None})[0]
+        if lo is not None:
+            checks[k] = (da.min(), da.max())
+    computed = dask.compute(checks)[0]
     for k, (mn, mx) in computed.items():
         lo, hi, units = RANGES[k.removesuffix("_eq")]
         if (np.isfinite(mn) and mn < lo) or (np.isfinite(mx) and mx > hi):
-            check_range(data[k].compute(), k, lo, hi, units)
+            check_range(everything[k].compute(), k, lo, hi, units)
     if cfg.threshold is not None:
         if "soil_type" not in soil:
             raise InputError(Problem("CONFIG.toml", "[threshold] needs inputs.soil_type (the soil type raster)"))
@@ -107,11 +113,20 @@ def load_inputs(cfg: GridConfig) -> xr.Dataset:
         if thr_st is not None:
             data["threshold_stable_soc"] = _map_codes(soil["soil_type"], thr_st)
     ds = xr.Dataset({k: v.drop_vars("spatial_ref", errors="ignore") for k, v in data.items()})
-    ds = ds.drop_vars("time", errors="ignore").drop_vars("month", errors="ignore")
     crs = ref.rio.crs
     if crs is not None:
         ds = ds.rio.write_crs(crs)
     return ds.chunk({"y": cfg.run.chunk, "x": cfg.run.chunk})
+
+
+def climate_sources(cfg: GridConfig) -> dict[str, ClimateSource]:
+    """Where each block reads its climate window (see :func:`load_inputs`, which checks them)."""
+    inp, cl = cfg.inputs, cfg.climate
+    out = {k: ClimateSource(str(getattr(inp, k).path), getattr(inp, k).variable) for k in ("tas", "pr", "evap")}
+    if cl.equilibrium_tas is not None:
+        for k, spec in (("tas_eq", cl.equilibrium_tas), ("pr_eq", cl.equilibrium_pr), ("evap_eq", cl.equilibrium_evap)):
+            out[k] = ClimateSource(str(spec.path), spec.variable)
+    return out
 
 
 def threshold_lookup(cfg: GridConfig) -> tuple[dict[float, float], dict[float, float] | None]:
@@ -139,7 +154,9 @@ def threshold_lookup(cfg: GridConfig) -> tuple[dict[float, float], dict[float, f
         try:
             c = float(code)
         except ValueError:
-            raise InputError(Problem(label, "soil type codes of the raster must be numbers", value=code)) from None
+            raise InputError(Problem(label, "soil types are names, not raster codes: map the codes to them",
+                                     column=t.column, value=code,
+                                     allowed='[threshold] codes = { "1" = "' + str(code) + '", ... }')) from None
         row = by_name.get(str(name))
         if row is None:
             continue
@@ -181,7 +198,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None):
             yield client
         return
     n = workers or os.cpu_count() or 1
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    # one thread per worker process and one numba thread inside it: parallelism comes from the
+    # workers; nested numba threads on top would oversubscribe the cores
+    env = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, env=env) as cluster, \
             Client(cluster) as client:
         yield client
 
@@ -239,7 +259,7 @@ def run_grid(
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     settings = Settings.from_config(cfg)
-    results = finalise(sequestration_grid(inputs, settings, engine), inputs, cfg)
+    results = finalise(sequestration_grid(inputs, settings, engine, climate=climate_sources(cfg)), inputs, cfg)
     encoding = {v: {"zlib": True, "complevel": 1, "_FillValue": np.nan,
                     "chunksizes": tuple(min(c[0], s) for c, s in zip(results[v].chunks, results[v].shape, strict=True))}
                 for v in results.data_vars}

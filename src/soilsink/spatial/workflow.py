@@ -41,36 +41,45 @@ from soilsink.threshold import cap_trajectory
 
 VARIANTS = ("central", "low", "high")
 
-#: output variables on (y, x): name -> (units, long name)
+#: output variables on (y, x): name -> (units, long name). Units are udunits strings (CF);
+#: every mass is carbon: "t ha-1" reads t C/ha.
 CELL_OUTPUTS = {
-    "iom": ("t C ha-1", "inert organic matter (Falloon et al. 1998)"),
-    "c_input_equilibrium": ("t C ha-1 yr-1", "annual plant C input giving equilibrium SOC = measured SOC"),
-    "c_input_forward": ("t C ha-1 yr-1", "BAU annual plant C input of the forward runs (mean of warm-up inputs)"),
-    "soc_t0": ("t C ha-1", "SOC at the start of the forward runs (end of warm-up)"),
-    "soc_t0_low": ("t C ha-1", "SOC at t0, low-uncertainty run"),
-    "soc_t0_high": ("t C ha-1", "SOC at t0, high-uncertainty run"),
-    "stable_soc_t0": ("t C ha-1", "stable SOC (RothC HUM + IOM) at t0"),
-    "threshold_soc": ("t C ha-1", "SOC threshold of the cell's soil type"),
-    "threshold_stable_soc": ("t C ha-1", "stable-SOC threshold of the cell's soil type"),
+    "iom": ("t ha-1", "inert organic matter (Falloon et al. 1998)"),
+    "c_input_equilibrium": ("t ha-1 yr-1", "annual plant C input giving equilibrium SOC = measured SOC"),
+    "c_input_forward": ("t ha-1 yr-1", "BAU annual plant C input of the forward runs (mean of warm-up inputs)"),
+    "soc_t0": ("t ha-1", "SOC at the start of the forward runs (end of warm-up)"),
+    "soc_t0_low": ("t ha-1", "SOC at t0, low-uncertainty run"),
+    "soc_t0_high": ("t ha-1", "SOC at t0, high-uncertainty run"),
+    "stable_soc_t0": ("t ha-1", "stable SOC (RothC HUM + IOM) at t0"),
+    "threshold_soc": ("t ha-1", "SOC threshold of the cell's soil type"),
+    "threshold_stable_soc": ("t ha-1", "stable-SOC threshold of the cell's soil type"),
 }
 #: output variables on (scenario, y, x)
 SCENARIO_OUTPUTS = {
-    "soc_end": ("t C ha-1", "SOC at the end of the forward run"),
-    "soc_end_low": ("t C ha-1", "SOC at the end, low-uncertainty run"),
-    "soc_end_high": ("t C ha-1", "SOC at the end, high-uncertainty run"),
-    "stable_soc_end": ("t C ha-1", "stable SOC (HUM + IOM) at the end of the forward run"),
-    "asr": ("t C ha-1 yr-1", "absolute sequestration rate (SOC_end - SOC_t0)/years (GSOCseq eq. 2.1)"),
-    "asr_low": ("t C ha-1 yr-1", "absolute sequestration rate, low-uncertainty run"),
-    "asr_high": ("t C ha-1 yr-1", "absolute sequestration rate, high-uncertainty run"),
-    "rsr": ("t C ha-1 yr-1", "relative sequestration rate (SOC_end - SOC_end_BAU)/years (GSOCseq eq. 2.2)"),
-    "rsr_low": ("t C ha-1 yr-1", "relative sequestration rate, low-uncertainty run"),
-    "rsr_high": ("t C ha-1 yr-1", "relative sequestration rate, high-uncertainty run"),
-    "soc_end_capped": ("t C ha-1", "end SOC capped by the soil-type threshold: min(SOC_end, max(threshold, SOC_t0))"),
-    "not_creditable": ("t C ha-1", "part of the end SOC above the cap"),
-    "asr_capped": ("t C ha-1 yr-1", "absolute sequestration rate of the capped SOC"),
-    "rsr_capped": ("t C ha-1 yr-1", "relative sequestration rate of the capped SOC"),
-    "stable_soc_end_capped": ("t C ha-1", "end stable SOC capped by the stable threshold"),
+    "soc_end": ("t ha-1", "SOC at the end of the forward run"),
+    "soc_end_low": ("t ha-1", "SOC at the end, low-uncertainty run"),
+    "soc_end_high": ("t ha-1", "SOC at the end, high-uncertainty run"),
+    "stable_soc_end": ("t ha-1", "stable SOC (HUM + IOM) at the end of the forward run"),
+    "asr": ("t ha-1 yr-1", "absolute sequestration rate (SOC_end - SOC_t0)/years (GSOCseq eq. 2.1)"),
+    "asr_low": ("t ha-1 yr-1", "absolute sequestration rate, low-uncertainty run"),
+    "asr_high": ("t ha-1 yr-1", "absolute sequestration rate, high-uncertainty run"),
+    "rsr": ("t ha-1 yr-1", "relative sequestration rate (SOC_end - SOC_end_BAU)/years (GSOCseq eq. 2.2)"),
+    "rsr_low": ("t ha-1 yr-1", "relative sequestration rate, low-uncertainty run"),
+    "rsr_high": ("t ha-1 yr-1", "relative sequestration rate, high-uncertainty run"),
+    "soc_end_capped": ("t ha-1", "end SOC capped by the soil-type threshold: min(SOC_end, max(threshold, SOC_t0))"),
+    "not_creditable": ("t ha-1", "part of the end SOC above the cap"),
+    "asr_capped": ("t ha-1 yr-1", "absolute sequestration rate of the capped SOC"),
+    "rsr_capped": ("t ha-1 yr-1", "relative sequestration rate of the capped SOC"),
+    "stable_soc_end_capped": ("t ha-1", "end stable SOC capped by the stable threshold"),
 }
+
+
+@dataclass(frozen=True)
+class ClimateSource:
+    """A climate raster each block reads its own window from (path, NetCDF variable)."""
+
+    path: str
+    variable: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +171,17 @@ def _mean_rows(x: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- per-cell workflow
 
 
+def _run_series(engine, forcing12, c_eq_month, soil, series, c_warm, fwd_pattern, c_fwd, factor, at):
+    """Equilibrium, then warm-up inputs ``c_warm`` (None: no warm-up), then forward inputs
+    ``fwd_pattern × c_fwd × factor``; pools at the end of months ``at``."""
+    n_warm = 0 if c_warm is None else c_warm.shape[0]
+    c_month = np.empty((n_warm + fwd_pattern.shape[0], c_fwd.shape[0]))
+    if n_warm:
+        c_month[:n_warm] = c_warm
+    c_month[n_warm:] = fwd_pattern * (c_fwd * factor)
+    return engine.simulate(forcing12, c_eq_month, soil, series, c_month, at)
+
+
 def sequestration_cells(
     soc: np.ndarray,
     clay: np.ndarray,
@@ -210,13 +230,12 @@ def sequestration_cells(
         soil = {"clay": clay_v, "depth": settings.depth_cm, "dpm_rpm": dpm_rpm, "iom": falloon_iom(soc_v)}
         forcing12 = {"tas": eq[0], "pr": eq[1], "evap": eq[2], "cover": cover12}
         c_eq = engine.inputs_for_target(forcing12, soil, soc_v, frac)
-        pools = engine.equilibrium(forcing12, soil, frac * c_eq)
-        # warm-up
-        if years > 1 or (years == 1 and eq_climate is not None):
+        c_eq_month = frac * c_eq
+        # warm-up inputs (GSOCseq script 14): equilibrium input scaled by NPP_year / NPP_ref
+        warm = years > 1 or (years == 1 and eq_climate is not None)
+        if warm:
             if settings.warmup_inputs == "miami":
-                t_year = _yearly_sum(tas_v) / 12.0
-                p_year = _yearly_sum(pr_v)
-                npp = miami_npp(t_year, p_year)  # (years, n)
+                npp = miami_npp(_yearly_sum(tas_v) / 12.0, _yearly_sum(pr_v))  # (years, n)
                 if eq_climate is None:
                     npp_ref = _mean_rows(npp)
                 else:
@@ -225,28 +244,55 @@ def sequestration_cells(
             else:
                 scale = np.ones((years, n))
             c_year = c_eq * scale  # (years, n) t C/ha/yr
-            c_month = np.repeat(c_year, 12, axis=0) * np.tile(frac, (years, 1))
-            cover = np.tile(cover12, (years, 1))
-            pools = engine.run(pools, {"tas": tas_v, "pr": pr_v, "evap": evap_pan, "cover": cover}, soil, c_month)
+            c_warm = np.repeat(c_year, 12, axis=0) * np.tile(frac, (years, 1))
             c_fwd = _mean_rows(c_year)
+            n_warm = years * 12
         else:
             c_fwd = c_eq
-        soc_t0 = sum(pools[p] for p in POOLS)
-        stable_t0 = pools["HUM"] + pools["IOM"]
-        fwd = {
-            "tas": np.tile(clim_mean[0], (settings.forward_years, 1)),
-            "pr": np.tile(clim_mean[1], (settings.forward_years, 1)),
-            "evap": np.tile(clim_mean[2], (settings.forward_years, 1)),
-            "cover": np.tile(cover12, (settings.forward_years, 1)),
+            n_warm = 0
+        # one series: warm-up then forward years under the warm-up mean climate (script 15)
+        reps = settings.forward_years
+        series = {
+            "tas": np.concatenate([tas_v, np.tile(clim_mean[0], (reps, 1))]) if warm else np.tile(clim_mean[0], (reps, 1)),
+            "pr": np.concatenate([pr_v, np.tile(clim_mean[1], (reps, 1))]) if warm else np.tile(clim_mean[1], (reps, 1)),
+            "evap": np.concatenate([evap_pan, np.tile(evap_mean, (reps, 1))]) if warm else np.tile(evap_mean, (reps, 1)),
+            "cover": np.tile(cover12, (years * warm + reps, 1)),
         }
+        fwd_pattern = np.tile(frac, (reps, 1))
+        ctx = (engine, forcing12, c_eq_month, soil, series, c_warm if warm else None, fwd_pattern, c_fwd)
+
+        last = n_warm + fwd_months - 1
+        factors = [f if f == 1.0 else f + sign * settings.input_factor_spread for f in settings.input_factors]
+        base = _run_series(*ctx, 1.0, (n_warm - 1, last) if warm else (last,))
+        if warm:
+            t0 = {p: base[p][0] for p in POOLS}
+        else:
+            t0 = engine.equilibrium(forcing12, soil, c_eq_month)
+        soc_t0 = sum(t0[p] for p in POOLS)
+        stable_t0 = t0["HUM"] + t0["IOM"]
+        soc_1 = sum(base[p][-1] for p in POOLS)
+        st_1 = base["HUM"][-1] + base["IOM"][-1]
+        # RothC is affine in the inputs (the rate modifiers do not depend on the pools), so the
+        # end state is affine in the forward input factor: two runs give every scenario. The
+        # reference run is taken as is; the others are interpolated (exact up to rounding).
+        others = [f for f in factors if f != 1.0]
+        if others:
+            f_ref = max(others, key=lambda f: abs(f - 1.0))
+            ref = _run_series(*ctx, f_ref, (last,))
+            soc_r = sum(ref[p][-1] for p in POOLS)
+            st_r = ref["HUM"][-1] + ref["IOM"][-1]
         ends, stables = [], []
-        for f in settings.input_factors:
-            f_v = f if f == 1.0 else f + sign * settings.input_factor_spread
-            c_month = np.tile(frac, (settings.forward_years, 1)) * (c_fwd * f_v)
-            assert c_month.shape == (fwd_months, n)
-            end = engine.run(pools, fwd, soil, c_month)
-            ends.append(sum(end[p] for p in POOLS))
-            stables.append(end["HUM"] + end["IOM"])
+        for f in factors:
+            if f == 1.0:
+                ends.append(soc_1)
+                stables.append(st_1)
+            elif f == f_ref:
+                ends.append(soc_r)
+                stables.append(st_r)
+            else:
+                w = (f - 1.0) / (f_ref - 1.0)
+                ends.append(soc_1 + w * (soc_r - soc_1))
+                stables.append(st_1 + w * (st_r - st_1))
         res[v] = dict(c_eq=c_eq, c_fwd=c_fwd, soc_t0=soc_t0, stable_t0=stable_t0, iom=soil["iom"],
                       end=np.stack(ends), stable_end=np.stack(stables))
 
@@ -289,17 +335,23 @@ def sequestration_cells(
 # ----------------------------------------------------------------------------- per-block (Dask) wrapper
 
 
-def _run_cells(block: xr.Dataset, settings: Settings, engine: CellEngine | None = None) -> xr.Dataset:
+def _run_cells(block: xr.Dataset, settings: Settings, engine: CellEngine | None = None,
+               climate: dict[str, ClimateSource] | None = None) -> xr.Dataset:
     """One spatial block in, every output variable for that block out (the only model call site).
 
-    ``block`` holds ``soc``, ``clay`` on ``(y, x)``; ``tas``, ``pr``, ``evap`` on
-    ``(time, y, x)``; optionally ``dpm_rpm``, ``threshold_soc``, ``threshold_stable_soc`` on
-    ``(y, x)`` and ``tas_eq``, ``pr_eq``, ``evap_eq`` on ``(month, y, x)``.
+    ``block`` holds ``soc``, ``clay`` on ``(y, x)``, optionally ``dpm_rpm``,
+    ``threshold_soc``, ``threshold_stable_soc``; the climate (``tas``, ``pr``, ``evap`` on
+    ``(time, y, x)``, optionally ``tas_eq``, ``pr_eq``, ``evap_eq`` with 12 months) is either in
+    ``block`` or read here from ``climate`` for this block's window only.
     """
+    from soilsink.spatial.rasters import read_window
+
     ny, nx = block.sizes["y"], block.sizes["x"]
     scen = list(settings.scenario_names)
-    flat = {k: np.asarray(block[k].values, dtype=float).reshape(block[k].shape[: block[k].ndim - 2] + (ny * nx,))
-            for k in block.data_vars}
+    arrays = {k: np.asarray(block[k].values, dtype=float) for k in block.data_vars}
+    for k, src in (climate or {}).items():
+        arrays[k] = read_window(src.path, src.variable, block["x"].values, block["y"].values)
+    flat = {k: a.reshape(a.shape[: a.ndim - 2] + (ny * nx,)) for k, a in arrays.items()}
     need = [flat["soc"], flat["clay"]] + [flat[k] for k in ("tas", "pr", "evap")]
     valid = np.isfinite(flat["soc"]) & np.isfinite(flat["clay"]) & (flat["soc"] > 0)
     for a in need[2:]:
@@ -353,13 +405,14 @@ def template_for(inputs: xr.Dataset, settings: Settings) -> xr.Dataset:
     return xr.Dataset(data, coords={"scenario": list(settings.scenario_names), "y": inputs["y"], "x": inputs["x"]})
 
 
-def sequestration_grid(inputs: xr.Dataset, settings: Settings, engine: CellEngine | None = None) -> xr.Dataset:
+def sequestration_grid(inputs: xr.Dataset, settings: Settings, engine: CellEngine | None = None,
+                       climate: dict[str, ClimateSource] | None = None) -> xr.Dataset:
     """Lazy outputs for a chunked input dataset (see :func:`_run_cells` for its variables).
 
     Unchunked inputs are computed eagerly by one call of :func:`_run_cells`.
     """
     if inputs.chunks is None or not inputs.chunks:
-        return _run_cells(inputs, settings, engine)
+        return _run_cells(inputs, settings, engine, climate)
     template = template_for(inputs, settings)
-    out = xr.map_blocks(_run_cells, inputs, args=(settings, engine), template=template)
+    out = xr.map_blocks(_run_cells, inputs, args=(settings, engine, climate), template=template)
     return out.assign_coords(scenario=list(settings.scenario_names))

@@ -27,7 +27,13 @@ from soilsink.io.errors import InputError, Problem
 from soilsink.spatial.areas import cell_area_ha
 
 ROW_BLOCK = 512
-_PER_HA = {"t C ha-1": ("t C", "t C ha-1"), "t C ha-1 yr-1": ("t C yr-1", "t C ha-1 yr-1")}
+#: per-hectare units (udunits spelling in results.nc; the mass is carbon) -> (total, mean) labels
+_PER_HA = {
+    "t ha-1": ("t C", "t C ha-1"),
+    "t ha-1 yr-1": ("t C yr-1", "t C ha-1 yr-1"),
+    "t C ha-1": ("t C", "t C ha-1"),
+    "t C ha-1 yr-1": ("t C yr-1", "t C ha-1 yr-1"),
+}
 
 
 def read_polygons(path: str | Path, id_column: str, *, layer: str | None = None):
