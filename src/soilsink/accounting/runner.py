@@ -117,21 +117,11 @@ def _check_override_scopes(cfg: ProjectConfig) -> None:
         raise InputError(problems)
 
 
-def _validate_dist(cfg: ProjectConfig, key: str, table: dict) -> Any:
-    from pydantic import TypeAdapter, ValidationError
+def _validate_dist(cfg: ProjectConfig, key: str, dist: Any) -> Any:
+    """The override's distribution (validated with its key path when the project file was read)."""
+    from soilsink.accounting.uncertainty import as_dist
 
-    from soilsink.accounting.project import problems_from_validation
-    from soilsink.accounting.uncertainty import Dist
-
-    try:
-        return TypeAdapter(Dist).validate_python(table)
-    except ValidationError as exc:
-        problems = problems_from_validation(exc, _where(cfg))
-        raise InputError([
-            Problem(p.file, p.message.replace("key '", f"key 'uncertainty.distributions.\"{key}\".", 1),
-                    value=p.value, allowed=p.allowed)
-            for p in problems
-        ]) from None
+    return as_dist(dist, name=f"uncertainty.distributions.{key}")
 
 
 # ---------------------------------------------------------------------------------------------
