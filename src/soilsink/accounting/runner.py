@@ -277,6 +277,8 @@ def _ipcc_plan(cfg: ProjectConfig) -> Plan:
                 defaults = factors.distributions()
                 keys: dict[str, str] = {}
                 for param in ("soc_ref", "f_lu", "f_mg", "f_i"):
+                    if param == "soc_ref" and f.id in start_key:
+                        continue  # the measured start stock replaces SOC_REF
                     name = factors.cells.get(param, f"{param}|const1")
                     dist = defaults[param]
                     ov = override_for(cfg, param, f.id, sc.name)
