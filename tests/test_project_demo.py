@@ -32,3 +32,17 @@ def test_demo_tier1_runs_and_caps_the_field_above_its_threshold() -> None:
     for fid in ("SERC_007", "SERC_020", "SERC_027", "SERC_029"):
         assert fields[fid]["total_sink_t_c"]["mean"] > 0
     assert res.thresholds_t_ha["SERC_027"] != res.thresholds_t_ha["SERC_007"]  # two soil types
+
+
+def test_demo_bundles_verify(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from soilsink.cli import app
+    from soilsink.cli.account import run_demo_bundles
+
+    done = run_demo_bundles(tmp_path)
+    assert [p.name for p, _ in done] == ["bundle", "bundle-model"]
+    man = (tmp_path / "bundle" / "manifest.json").read_text()
+    assert "horizons.csv" in man and "PROJECT.toml" in man
+    res = CliRunner().invoke(app, ["verify", str(tmp_path / "bundle-model")])
+    assert res.exit_code == 0, res.output
