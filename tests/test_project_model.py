@@ -114,3 +114,19 @@ def test_stable_threshold_caps_only_the_stable_sink(tmp_path: Path) -> None:
     assert s["stable_sink_t_c"]["mean"] == pytest.approx(50.0)
     assert s["total_sink_t_c"]["mean"] == pytest.approx((c20 - 50) * 10)
     assert s["total_not_creditable_t_c"]["mean"] == 0.0
+
+
+def test_bad_climate_table_named(tmp_path: Path) -> None:
+    from soilsink.accounting.model_runs import _climate
+    from soilsink.io.errors import InputError
+
+    rows = "\n".join(f"{m},{5 + m},60,{'x' if m == 4 else 40}" for m in range(1, 13))
+    (tmp_path / "clim.csv").write_text("month,temp_c,precip_mm,pet_mm\n" + rows + "\n")
+    p = _project(tmp_path, model="rothc", params="")
+    p.write_text(p.read_text().replace('soil = { soc_t_ha = 50.0 }',
+                                       'soil = { soc_t_ha = 50.0 }\nclimate = { table = "clim.csv" }'))
+    cfg = load_project(p)
+    with pytest.raises(InputError) as info:
+        _climate(cfg.fields[0])
+    text = str(info.value)
+    assert "clim.csv" in text and "row 5" in text and "pet_mm" in text

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from soilsink.accounting.project import ProjectConfig
 from soilsink.io.errors import InputError, Problem
@@ -60,8 +61,25 @@ def _climate(f) -> dict[str, list[float]] | None:
     if f.climate.table is not None:
         from soilsink.io.tables import read_table
 
-        t = read_table(f.climate.table).sort_values("month")
-        return {k: t[k].astype(float).tolist() for k in ("temp_c", "precip_mm", "pet_mm")}
+        t = read_table(f.climate.table)
+        cols = ("month", "temp_c", "precip_mm", "pet_mm")
+        missing = [c for c in cols if c not in t.columns]
+        if missing:
+            raise InputError(Problem(str(f.climate.table), f"missing column(s): {', '.join(missing)}",
+                                     allowed="a monthly climate table with month, temp_c, precip_mm, pet_mm"))
+        t = t.sort_values("month")
+        if sorted(t["month"].tolist()) != list(range(1, 13)):
+            raise InputError(Problem(str(f.climate.table), "needs one row per month 1-12", column="month",
+                                     value=t["month"].tolist(), allowed="months 1..12, once each"))
+        out = {}
+        for k in cols[1:]:
+            v = pd.to_numeric(t[k], errors="coerce")
+            if v.isna().any():
+                bad = v[v.isna()].index[0]  # original row position (header = row 1)
+                raise InputError(Problem(str(f.climate.table), "not a number", row=int(bad) + 2, column=k,
+                                         value=t.at[bad, k], allowed="a number"))
+            out[k] = v.astype(float).tolist()
+        return out
     return {"temp_c": list(f.climate.temp_c), "precip_mm": list(f.climate.precip_mm),
             "pet_mm": list(f.climate.pet_mm)}
 
