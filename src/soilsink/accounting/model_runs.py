@@ -67,8 +67,8 @@ def _climate(f) -> dict[str, list[float]] | None:
         if missing:
             raise InputError(Problem(str(f.climate.table), f"missing column(s): {', '.join(missing)}",
                                      allowed="a monthly climate table with month, temp_c, precip_mm, pet_mm"))
-        t = t.sort_values("month")
-        if sorted(t["month"].tolist()) != list(range(1, 13)):
+        t = t.assign(month=pd.to_numeric(t["month"], errors="coerce")).sort_values("month")
+        if t["month"].tolist() != list(range(1, 13)):
             raise InputError(Problem(str(f.climate.table), "needs one row per month 1-12", column="month",
                                      value=t["month"].tolist(), allowed="months 1..12, once each"))
         out = {}
