@@ -166,3 +166,21 @@ def test_quiet_prints_only_where_it_wrote(tmp_path: Path) -> None:
     assert loud.exit_code == 0 and quiet.exit_code == 0
     assert "notill: sink" in loud.output and "notill: sink" not in quiet.output
     assert "wrote" in quiet.output
+
+
+def test_identical_bytes_across_processes(tmp_path: Path) -> None:
+    """Two fresh interpreters with different hash seeds write the same bundle bytes."""
+    import os
+    import subprocess
+    import sys
+
+    project = write_project(tmp_path / "p", draws=40, seed=9)
+    src = Path(__file__).resolve().parents[1] / "src"
+    for i, hashseed in enumerate(("1", "2")):
+        env = {**os.environ, "PYTHONHASHSEED": hashseed,
+               "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])}
+        proc = subprocess.run([sys.executable, "-m", "soilsink", "account", str(project), "-o",
+                               str(tmp_path / f"b{i}"), "--quiet"], capture_output=True, text=True, env=env)
+        assert proc.returncode == 0, proc.stderr
+    for name in sorted(BUNDLE_FILES):
+        assert (tmp_path / "b0" / name).read_bytes() == (tmp_path / "b1" / name).read_bytes(), name
