@@ -145,3 +145,10 @@ def test_bad_distribution_named_by_key_path(tmp_path: Path) -> None:
     text = str(info.value)
     assert "key 'uncertainty.distributions.\"north.f_mg\".sd'" in text and ">= 0" in text
     assert "key 'uncertainty.distributions.\"f_lu\"'" in text and "truncnormal" in text
+
+
+def test_source_file_is_not_a_project_key(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    data["source_file"] = "/etc/passwd"
+    with pytest.raises(InputError, match="key 'source_file'"):
+        project_from_dict(data, base_dir=tmp_path)

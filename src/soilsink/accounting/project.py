@@ -21,6 +21,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -312,7 +313,12 @@ class ProjectConfig(_Strict):
     scenarios: list[Scenario] = Field(min_length=2)
     uncertainty: Uncertainty = Uncertainty()
     threshold: ThresholdOptions = ThresholdOptions()
-    source_file: Path | None = Field(default=None, exclude=True)
+    _source_file: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source_file(self) -> Path | None:
+        """The project file this configuration was read from (None for a dict)."""
+        return self._source_file
 
     @model_validator(mode="after")
     def _consistent(self) -> ProjectConfig:
@@ -501,7 +507,7 @@ def project_from_dict(data: dict[str, Any], *, base_dir: Path, source_file: Path
     if problems:
         raise InputError(problems)
     if source_file is not None:
-        cfg = cfg.model_copy(update={"source_file": Path(source_file).resolve()})
+        cfg._source_file = Path(source_file).resolve()
     return cfg
 
 
