@@ -184,3 +184,21 @@ def test_identical_bytes_across_processes(tmp_path: Path) -> None:
         assert proc.returncode == 0, proc.stderr
     for name in sorted(BUNDLE_FILES):
         assert (tmp_path / "b0" / name).read_bytes() == (tmp_path / "b1" / name).read_bytes(), name
+
+
+def test_vm0042_deduction_in_summary_and_report(tmp_path: Path) -> None:
+    from soilsink.report.project_report import render_project_report
+
+    path = write_project(tmp_path, draws=300)
+    path.write_text(path.read_text().replace("[uncertainty]\n", "[uncertainty]\nvm0042_deduction = true\n"))
+    cfg = load_project(path)
+    res = run_project(cfg)
+    total = res.summary["scenarios"]["notill"]["total"]
+    d = total["vm0042_deduction_t_co2e"]
+    assert d["estimate"] == pytest.approx(total["total_sink_t_co2e"]["mean"])
+    assert 0 <= d["credited"] <= d["estimate"]
+    assert d["deduction"] == pytest.approx(d["estimate"] - d["credited"])
+    # half-width of the 90 % interval = 1.645 x SD of the draws (normal quantile, df = inf)
+    assert d["half_width_90"] == pytest.approx(1.6448536 * total["total_sink_t_co2e"]["sd"], rel=1e-6)
+    html = render_project_report(cfg, res)
+    assert "Uncertainty deduction" in html and "credited" in html

@@ -520,6 +520,7 @@ def _summary(cfg, per_field, thresholds, c_to_co2) -> dict[str, Any]:
                     totals[k] = totals.get(k, 0) + v
         total = {k: stats(v) for k, v in sorted(totals.items())}
         if cfg.uncertainty.vm0042_deduction:
+            # standard uncertainty of the estimate = SD of its Monte Carlo draws
             s = totals["total_sink_t_co2e"]
             se = float(np.std(s, ddof=1)) if len(s) > 1 else 0.0
             total["vm0042_deduction_t_co2e"] = _jsonable(vm0042_deduction(float(np.mean(s)), se))

@@ -84,7 +84,7 @@ def render_project_report(cfg: Any, result: Any) -> str:
                 "per_yr": q["total_sink_t_c_per_yr"], "not_creditable": q["total_not_creditable_t_c"],
                 "stable": q.get("stable_sink_t_c"),
             })
-        sinks.append({"scenario": sc.name, "rows": rows, "vm0042": block["total"].get("vm0042_deduction")})
+        sinks.append({"scenario": sc.name, "rows": rows, "vm0042": block["total"].get("vm0042_deduction_t_co2e")})
 
     sources = sorted({s for r in result.runs for s in r.sources})
     first = res[(res["role"] == "baseline") & (res["year"] == cfg.project.start_year)]
