@@ -408,51 +408,53 @@ def run_project(cfg: ProjectConfig, *, quiet: bool = True) -> ProjectResult:
     _check_override_scopes(cfg)
     n = cfg.uncertainty.draws
     progress = _Progress(quiet, total=3 + len(cfg.fields) * len(cfg.projects))
-    thresholds = field_thresholds(cfg)
-    thr_draws: dict[str, Any] = {}
-    specs, compute, extra = PLANS[cfg.method.kind](cfg)
-    for f in cfg.fields:
-        ov = override_for(cfg, "threshold", f.id, None)
-        if ov is not None and thresholds[f.id] is not None:
-            name = f"override|{ov[0]}"
-            specs.setdefault(name, _validate_dist(cfg, *ov))
-            thr_draws[f.id] = name
-    progress.step("parameters")
-    names = sorted(specs)
-    draws = draw({k: specs[k] for k in names}, n, cfg.uncertainty.seed)
-    progress.step("draws")
-    runs = compute(draws)
-    progress.step("trajectories")
-    by_key = {(r.field_id, r.scenario): r for r in runs}
+    try:
+        thresholds = field_thresholds(cfg)
+        thr_draws: dict[str, Any] = {}
+        specs, compute, extra = PLANS[cfg.method.kind](cfg)
+        for f in cfg.fields:
+            ov = override_for(cfg, "threshold", f.id, None)
+            if ov is not None and thresholds[f.id] is not None:
+                name = f"override|{ov[0]}"
+                specs.setdefault(name, _validate_dist(cfg, *ov))
+                thr_draws[f.id] = name
+        progress.step("parameters")
+        names = sorted(specs)
+        draws = draw({k: specs[k] for k in names}, n, cfg.uncertainty.seed)
+        progress.step("draws")
+        runs = compute(draws)
+        progress.step("trajectories")
+        by_key = {(r.field_id, r.scenario): r for r in runs}
 
-    years = np.asarray(cfg.years)
-    frames = []
-    per_field: dict[str, dict[str, dict[str, np.ndarray]]] = {}
-    for f in cfg.fields:
-        base = by_key[(f.id, cfg.baseline.name)]
-        thr = draws[thr_draws[f.id]] if f.id in thr_draws else thresholds[f.id]
-        for sc in cfg.scenarios:
-            run = by_key[(f.id, sc.name)]
-            cols = _row_block(f.id, sc.name, sc.role, years, f.area_ha, thresholds[f.id], run)
-            if sc.role == "project":
-                q: dict[str, np.ndarray] = {}
-                for pool, b, p in (("total", base.soc_t_ha, run.soc_t_ha),
-                                   ("stable", base.stable_soc_t_ha, run.stable_soc_t_ha)):
-                    if b is None or p is None:
-                        continue
-                    cap = thr if pool == cfg.threshold.pool else None  # the threshold caps its own pool
-                    res = sink(b, p, area_ha=f.area_ha, threshold_t_ha=cap, pool=pool)
-                    for k in ("sink_t_c", "sink_t_co2e", "sink_t_c_per_yr", "not_creditable_t_c",
-                              "baseline_change_t_c", "project_change_t_c", "project_change_uncapped_t_c"):
-                        q[f"{pool}_{k}"] = np.broadcast_to(np.asarray(getattr(res, k), dtype=float), (n,)).copy()
-                    cum = np.concatenate([np.zeros((n, 1)), np.cumsum(res.annual_sink_t_c, axis=-1)], axis=-1)
-                    q[f"{pool}_cumulative_sink_t_c"] = cum
-                    cols.update(_stats_rows(cum, "sink_t_c" if pool == "total" else "stable_sink_t_c"))
-                per_field.setdefault(sc.name, {})[f.id] = q
-                progress.step(f"{f.id} / {sc.name}")
-            frames.append(pd.DataFrame(cols))
-    results = pd.concat([*frames, _totals(cfg, by_key, per_field, years)], ignore_index=True)
-    progress.close()
+        years = np.asarray(cfg.years)
+        frames = []
+        per_field: dict[str, dict[str, dict[str, np.ndarray]]] = {}
+        for f in cfg.fields:
+            base = by_key[(f.id, cfg.baseline.name)]
+            thr = draws[thr_draws[f.id]] if f.id in thr_draws else thresholds[f.id]
+            for sc in cfg.scenarios:
+                run = by_key[(f.id, sc.name)]
+                cols = _row_block(f.id, sc.name, sc.role, years, f.area_ha, thresholds[f.id], run)
+                if sc.role == "project":
+                    q: dict[str, np.ndarray] = {}
+                    for pool, b, p in (("total", base.soc_t_ha, run.soc_t_ha),
+                                       ("stable", base.stable_soc_t_ha, run.stable_soc_t_ha)):
+                        if b is None or p is None:
+                            continue
+                        cap = thr if pool == cfg.threshold.pool else None  # the threshold caps its own pool
+                        res = sink(b, p, area_ha=f.area_ha, threshold_t_ha=cap, pool=pool)
+                        for k in ("sink_t_c", "sink_t_co2e", "sink_t_c_per_yr", "not_creditable_t_c",
+                                  "baseline_change_t_c", "project_change_t_c", "project_change_uncapped_t_c"):
+                            q[f"{pool}_{k}"] = np.broadcast_to(np.asarray(getattr(res, k), dtype=float), (n,)).copy()
+                        cum = np.concatenate([np.zeros((n, 1)), np.cumsum(res.annual_sink_t_c, axis=-1)], axis=-1)
+                        q[f"{pool}_cumulative_sink_t_c"] = cum
+                        cols.update(_stats_rows(cum, "sink_t_c" if pool == "total" else "stable_sink_t_c"))
+                    per_field.setdefault(sc.name, {})[f.id] = q
+                    progress.step(f"{f.id} / {sc.name}")
+                frames.append(pd.DataFrame(cols))
+        results = pd.concat([*frames, _totals(cfg, by_key, per_field, years)], ignore_index=True)
+    finally:
+        progress.close()
     summary = _summary(cfg, per_field, thresholds, C_TO_CO2)
     summary.update(extra)
     parameters = {k: _jsonable(specs[k]) for k in names}
