@@ -15,11 +15,16 @@ def test_worked_example_2006_cropland_management_change():
     """2006 Vol 4 Ch 5 §5.2.3.4 example: 1 Mha of cropland, warm temperate moist, HAC soil.
 
     Published: SOC_(0-T) = 58.78 Mt C, SOC_0 = 64.06 Mt C, dC = 0.264 Mt C/yr over D = 20 yr.
-    By hand with Table 2.3 (SOC_REF 88) and Table 5.5 (F_LU 0.69; full tillage 1.00; input low
-    0.92, medium 1.00, high without manure 1.11). The split of the 1 Mha among input levels is
-    our reconstruction that reproduces the published totals (the example text itself was not
-    available in this session): before 0.4 Mha low + 0.6 Mha medium; after 0.5 Mha medium + 0.5
-    Mha high (without manure).
+    By hand with Table 2.3 (SOC_REF 88) and Table 5.5 (F_LU 0.69; tillage full 1.00, reduced 1.08,
+    no-till 1.15; input low 0.92, medium 1.00, high without manure 1.11).
+
+    The example text was searched for again (verify branch) and NOT found in the stored corpus, so
+    the split of the 1 Mha among management systems is still a reconstruction. The published totals
+    only fix the area-weighted factor sums: before 0.968 (0.4 Mha low + 0.6 Mha medium input, full
+    tillage, is one solution), after 1.055 exactly (= 64.06 / (88 x 0.69)). At least two splits give
+    the after total: 0.5 Mha medium + 0.5 Mha high input (full tillage), or 0.2 Mha low input / full
+    tillage + 0.7 Mha medium / reduced tillage + 0.1 Mha medium / no-till (0.2 x 0.92 + 0.7 x 1.08 +
+    0.1 x 1.15 = 1.055). Both are checked; neither is claimed to be the published split.
     """
     by_hand_before = 88 * 0.69 * (0.4e6 * 1.00 * 0.92 + 0.6e6 * 1.00 * 1.00)
     by_hand_after = 88 * 0.69 * (0.5e6 * 1.00 * 1.00 + 0.5e6 * 1.00 * 1.11)
@@ -35,6 +40,17 @@ def test_worked_example_2006_cropland_management_change():
     assert after == pytest.approx(by_hand_after, rel=1e-12)
     ch = ipcc.tier1_change(before / 1e6, after / 1e6, area_ha=1e6)
     assert ch.annual_change_t_c_yr / 1e6 == pytest.approx(0.264, abs=0.0005)
+
+    # second split with the same after total, exercising the tillage factors
+    def g(till, inp):
+        return ipcc.lookup("2006", "warm_temperate_moist", "HAC", "cropland", till, inp)
+
+    after2 = ipcc.tier1_total_stock([(g("full_tillage", "low"), 0.2e6),
+                                     (g("reduced_tillage", "medium"), 0.7e6),
+                                     (g("no_till", "medium"), 0.1e6)])
+    assert after2 == pytest.approx(88 * 0.69 * (0.2e6 * 0.92 + 0.7e6 * 1.08 + 0.1e6 * 1.15), rel=1e-12)
+    assert after2 / 1e6 == pytest.approx(64.06, abs=0.005)
+    assert after2 == pytest.approx(after, rel=1e-12)
 
 
 def test_single_stratum_product_by_hand():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 from scipy import stats
 
@@ -104,15 +106,36 @@ def test_draw_accepts_project_file_mappings():
 
 
 def test_deduction_by_hand():
-    z = 1.6448536269514722
-    none = vm0042_deduction(100.0, 5.0)
-    assert none.uncertainty_pct == pytest.approx(100 * z * 5 / 100)
-    assert none.deduction == 0 and none.credited == 100
+    """VM0042 v2 (probability of exceedance): credited = mean - t(2/3, df) x SE.
+
+    Large-sample t = Phi^-1(2/3) = 0.4307 (the value quoted for VM0042); df = 1 gives
+    tan(pi/6) = 0.5774. No threshold: even a small UNC is deducted in full.
+    """
+    t_inf = 0.4307272992954574  # Phi^-1(2/3)
+    small = vm0042_deduction(100.0, 5.0)
+    assert small.t_value == pytest.approx(0.4307, abs=5e-5)
+    assert small.uncertainty_pct == pytest.approx(100 * t_inf * 5 / 100)
+    assert small.credited == pytest.approx(100 - t_inf * 5) and small.deduction > 0
     big = vm0042_deduction(100.0, 20.0)
-    assert big.uncertainty_pct == pytest.approx(100 * z * 20 / 100)
-    assert big.credited == pytest.approx(100 * (1 - (z * 20 - 15) / 100))
+    assert big.credited == pytest.approx(100 * (1 - big.uncertainty_pct / 100))
+    assert big.credited == pytest.approx(100 - t_inf * 20)
+    one_df = vm0042_deduction(100.0, 10.0, df=1)
+    assert one_df.t_value == pytest.approx(np.tan(np.pi / 6))
+    assert one_df.credited == pytest.approx(100 - np.tan(np.pi / 6) * 10)
+    assert vm0042_deduction(1.0, 10.0).credited == 0.0  # UNC > 100 %: nothing credited
+    z = 1.6448536269514722
     cons = vm0042_deduction(100.0, 20.0, conservative=True)
     assert cons.credited == pytest.approx(100 - z * 20)
     t_small = vm0042_deduction(100.0, 5.0, df=9, conservative=True)
     assert t_small.credited == pytest.approx(100 - stats.t.ppf(0.95, 9) * 5)
     assert vm0042_deduction(-5.0, 1.0).credited == -5.0
+
+
+@given(st.floats(0.01, 1e6), st.floats(0.0, 1e6), st.floats(0.0, 1e6))
+def test_deduction_properties(mean, se1, se2):
+    """0 <= credited <= mean; more uncertainty never credits more; deduction + credited = mean."""
+    a, b = vm0042_deduction(mean, min(se1, se2)), vm0042_deduction(mean, max(se1, se2))
+    for d in (a, b):
+        assert 0.0 <= d.credited <= mean
+        assert d.credited + d.deduction == pytest.approx(mean)
+    assert b.credited <= a.credited + 1e-9 * mean

@@ -232,45 +232,61 @@ def summarize(samples: np.ndarray, axis: int = 0) -> Summary:
 
 @dataclass(frozen=True)
 class Deduction:
-    """Result of an uncertainty deduction (t C or t CO2e, same unit as the input)."""
+    """Result of an uncertainty deduction (t C or t CO2e, same unit as the input).
+
+    ``half_width`` = t x SE (t of the rule used, ``t_value``); ``uncertainty_pct`` = 100 x
+    half_width / estimate.
+    """
 
     estimate: float
-    half_width_90: float
+    half_width: float
+    t_value: float
     uncertainty_pct: float
     deduction: float
     credited: float
     rule: str
 
 
-def vm0042_deduction(mean: float, se: float, *, df: float = np.inf, threshold_pct: float = 15.0,
+#: One-sided confidence of the VM0042 v2 deduction, "66.7 %" = 2/3 (Phi^-1(2/3) = 0.4307, the
+#: large-sample t quoted for VM0042; t(2/3, df=1) = tan(pi/6) = 0.5774 as in the quoted t table).
+VM0042_CONFIDENCE = 2.0 / 3.0
+
+
+def vm0042_deduction(mean: float, se: float, *, df: float = np.inf,
                      conservative: bool = False) -> Deduction:
-    """Uncertainty deduction of the VCS/VM0042 kind on a net removal estimate.
+    """Uncertainty deduction on a net removal estimate, VM0042 v2.x form (probability of exceedance).
 
-    UNC = 100 x t(0.95, df) x SE / mean (half-width of the two-sided 90 % interval as % of the
-    mean). Rule implemented (``conservative=False``): no deduction when UNC <= ``threshold_pct``
-    (15 %); otherwise the estimate is reduced by the share of UNC above the threshold,
-    credited = mean x (1 - (UNC - 15)/100). ``conservative=True``: credit the lower bound of the
-    90 % interval, mean - t(0.95, df) x SE, whatever UNC is.
+    UNC = 100 x t(0.667, df) x SE / mean, with t the one-sided Student t quantile at 66.7 %
+    (``stats.t.ppf(2/3, df)``; 0.4307 for large samples, df from the sampling design), SE the
+    standard error of the mean estimate (or the Monte Carlo SD of the total); credited =
+    mean x (1 - UNC/100) = mean - t x SE, floored at 0 (UNC capped at 100 %). The credited amount
+    is the 33.3rd percentile of the estimate's distribution: it has a 66.7 % chance of being
+    exceeded by the true value. No threshold below which nothing is deducted.
 
-    Source: Verra VM0042 Methodology for Improved Agricultural Land Management (v2.0, 2023,
-    §8.6 Uncertainty) builds its deduction on the 90 % confidence half-width. The exact equation
-    numbers and the 15 % threshold form could NOT be checked against the methodology text in
-    this session (not in the stored corpus); treat the threshold rule as documented here, not as
-    a verified transcription. The lower-bound option is the conservative alternative.
+    ``conservative=True`` (not a VM0042 rule): credit the lower bound of the two-sided 90 %
+    interval, mean - t(0.95, df) x SE.
+
+    Source: Verra VM0042 Methodology for Improved Agricultural Land Management v2.x, §8.6
+    (uncertainty; deduction equation numbered Eq 74 in v2.2). VERIFICATION: the methodology text
+    itself was not available in this session; the form, the 66.7 % one-sided t (0.4307 at large
+    df) and §8.6.4 / Eq 74 are taken from two independent open implementations that quote
+    VM0042 (a Python VM0042 v2.2 engine, ``T_0667 = 0.4307``, "§8.6.2/8.6.4, Eqs. 70-71, 74";
+    a TypeScript ``equation74``: "UNC(%) = t(0.667) x sqrt(Var(ERR)) / ERR x 100", "VM0042 states
+    ~0.4307 at large sample sizes"). Earlier VM0042 versions (v1.0, 2020) were not checked;
+    the earlier 15 %/90 % threshold form of this function was not found in any VM0042 source.
     """
     if se < 0:
         raise InputError(Problem(file="<uncertainty>", message="standard error must be >= 0",
                                  value=se, allowed=">= 0"))
-    t = float(stats.t.ppf(0.95, df)) if np.isfinite(df) else float(stats.norm.ppf(0.95))
+    if conservative:
+        q, label = 0.95, "lower bound of the two-sided 90 % interval"
+    else:
+        q, label = VM0042_CONFIDENCE, "VM0042 v2: mean - t(0.667) x SE (66.7 % probability of exceedance)"
+    t = float(stats.t.ppf(q, df)) if np.isfinite(df) else float(stats.norm.ppf(q))
     hw = t * se
     if mean <= 0:
-        return Deduction(mean, hw, np.inf if hw > 0 else 0.0, max(mean, 0.0), min(mean, 0.0),
+        return Deduction(mean, hw, t, np.inf if hw > 0 else 0.0, max(mean, 0.0), min(mean, 0.0),
                          "no net removal: nothing credited")
     unc = 100.0 * hw / mean
-    if conservative:
-        credited = max(mean - hw, 0.0)
-        return Deduction(mean, hw, unc, mean - credited, credited, "lower bound of 90 % interval")
-    excess = max(unc - threshold_pct, 0.0)
-    credited = max(mean * (1.0 - excess / 100.0), 0.0)
-    return Deduction(mean, hw, unc, mean - credited, credited,
-                     f"deduct UNC above {threshold_pct:g} %")
+    credited = max(mean - hw, 0.0)
+    return Deduction(mean, hw, t, unc, mean - credited, credited, label)

@@ -46,6 +46,13 @@ def _rothc(**params: Any) -> SOMModel:
         factory: Callable[..., SOMModel] | None = getattr(module, attr, None)
         if factory is not None:
             return factory(**params)
+    from soilsink.models.rothc_model import som_model
+
+    try:
+        return som_model(**params)
+    except ValueError as exc:
+        raise InputError(Problem(file="<model choice>", column="model", value="rothc",
+                                 message=f"bad RothC parameters: {exc}")) from exc
     raise InputError(Problem(file="<model choice>", column="model", value="rothc",
                              message="soilsink.models.rothc has no SOMModel adapter "
                                      f"({' / '.join(ROTHC_FACTORIES)})",
