@@ -198,7 +198,9 @@ def test_vm0042_deduction_in_summary_and_report(tmp_path: Path) -> None:
     assert d["estimate"] == pytest.approx(total["total_sink_t_co2e"]["mean"])
     assert 0 <= d["credited"] <= d["estimate"]
     assert d["deduction"] == pytest.approx(d["estimate"] - d["credited"])
-    # half-width of the 90 % interval = 1.645 x SD of the draws (normal quantile, df = inf)
-    assert d["half_width_90"] == pytest.approx(1.6448536 * total["total_sink_t_co2e"]["sd"], rel=1e-6)
+    # VM0042 v2 form: credited = mean - t(2/3) x SE, SE = SD of the Monte Carlo total,
+    # t(2/3, df = inf) = Phi^-1(2/3) = 0.4307273
+    assert d["half_width"] == pytest.approx(0.4307273 * total["total_sink_t_co2e"]["sd"], rel=1e-6)
+    assert d["credited"] == pytest.approx(max(d["estimate"] - d["half_width"], 0.0))
     html = render_project_report(cfg, res)
     assert "Uncertainty deduction" in html and "credited" in html

@@ -130,3 +130,43 @@ def test_bad_climate_table_named(tmp_path: Path) -> None:
         _climate(cfg.fields[0])
     text = str(info.value)
     assert "clim.csv" in text and "row 5" in text and "pet_mm" in text
+
+
+def _rothamsted_climate(shared_reference: Path) -> str:
+    """Year-1 climate of the official RothC example (Rothamsted), PET = 0.75 × open pan."""
+    rows = (shared_reference / "rothc" / "RothC_input.dat").read_text().splitlines()[10:22]
+    vals = [r.split() for r in rows]
+    temp = [float(v[3]) for v in vals]
+    rain = [float(v[4]) for v in vals]
+    pet = [round(0.75 * float(v[5]), 6) for v in vals]
+    return (f'climate = {{ temp_c = {temp}, precip_mm = {rain}, pet_mm = {pet}, '
+            f'source = "RothC official example input (Rothamsted-Models/RothC_Code), year 1" }}')
+
+
+def test_rothc_project_bounds(tmp_path: Path, shared_reference: Path) -> None:
+    """RothC is affine in the input with a fixed inert pool (IOM, Falloon et al. 1998:
+    0.049 × SOC^1.139): the project equilibrium under 1.5 × A0 is IOM + 1.5 × (50 − IOM), and
+    after 20 years the stock lies between 50 and that equilibrium; the baseline stays at 50."""
+    p = _project(tmp_path, model="rothc", params="")
+    p.write_text(p.read_text().replace('soil = { soc_t_ha = 50.0 }',
+                                       'soil = { soc_t_ha = 50.0, clay_pct = 23.4 }\n'
+                                       + _rothamsted_climate(shared_reference)))
+    res = run_project(load_project(p))
+    run = {(x.field_id, x.scenario): x for x in res.runs}
+    base, proj = run[("f1", "baseline")], run[("f1", "more_input")]
+    np.testing.assert_allclose(base.soc_t_ha, 50.0, rtol=1e-6)
+    iom = 0.049 * 50.0 ** 1.139
+    eq = iom + 1.5 * (50.0 - iom)
+    assert 50.0 < proj.soc_t_ha[0, -1] < eq
+    s = res.summary["scenarios"]["more_input"]["fields"]["f1"]
+    assert 0 < s["stable_sink_t_c"]["mean"] < s["total_sink_t_c"]["mean"]
+
+
+def test_rothc_needs_clay(tmp_path: Path, shared_reference: Path) -> None:
+    from soilsink.io.errors import InputError
+
+    p = _project(tmp_path, model="rothc", params="")
+    p.write_text(p.read_text().replace('soil = { soc_t_ha = 50.0 }',
+                                       'soil = { soc_t_ha = 50.0 }\n' + _rothamsted_climate(shared_reference)))
+    with pytest.raises(InputError, match=r"fields\[0\].soil.clay_pct"):
+        run_project(load_project(p))

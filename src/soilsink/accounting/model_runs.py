@@ -11,7 +11,9 @@ drawn per draw (parameter ``c_input``; constant 1 unless the project file declar
 distribution; the baseline keeps m = 1 because A0 is calibrated to the measured stock). Using
 ratios keeps the model consistent with the measured stock while the project file states inputs
 in absolute terms. Manure is added to the plant input (one input stream); ICBM's separate
-manure pool is not used here.
+manure pool and RothC's FYM input are not used here. RothC gets the field's clay, monthly
+climate and ``depth_cm``; ``cover_months`` are recorded but not passed to the engines (one model
+per field serves every scenario; RothC keeps its default cover).
 """
 
 from __future__ import annotations
@@ -119,9 +121,17 @@ def model_plan(cfg: ProjectConfig, measured: dict[str, tuple[float, float | None
                 key, dist = f"override|{ov[0]}", validate_dist(cfg, *ov)
             specs.setdefault(key, dist)
             mult_key[(f.id, sc.name)] = key
-    clay = _clay(cfg)
-    years = cfg.project.end_year - cfg.project.start_year
     name = cfg.method.model
+    clay = _clay(cfg)
+    climates: dict[str, Any] = {}
+    if name == "rothc":
+        problems = [Problem(where, f"key 'fields[{i}].soil.clay_pct': RothC needs the clay content",
+                            allowed="soil.clay_pct (%) or a clay_pct column in the horizons table")
+                    for i, f in enumerate(cfg.fields) if clay[f.id] is None]
+        if problems:
+            raise InputError(problems)
+        climates = {f.id: _climate(f) for f in cfg.fields}
+    years = cfg.project.end_year - cfg.project.start_year
     source = f"{name} model, parameters: {cfg.method.parameters or 'defaults'}"
     if cfg.method.parameters_source:
         source += f" ({cfg.method.parameters_source})"
@@ -141,7 +151,8 @@ def model_plan(cfg: ProjectConfig, measured: dict[str, tuple[float, float | None
             kwargs: dict[str, Any] = {"model_params": dict(cfg.method.parameters)}
             if name == "rothc":
                 kwargs["clay_pct"] = clay[f.id]
-                kwargs["climate"] = _climate(f)
+                kwargs["climate"] = climates[f.id]
+                kwargs["model_params"].setdefault("depth_cm", cfg.method.depth_cm)
             res = run_model_scenarios(name, s0, scenarios=scen, years=years, **kwargs)
             for sc in cfg.scenarios:
                 r = res.runs[sc.name]
