@@ -243,6 +243,7 @@ def _ipcc_plan(cfg: ProjectConfig) -> Plan:
     method = cfg.method
     measured = measured_stocks(cfg) if method.soc_ref == "measured" else {}
     specs: dict[str, Any] = {}
+    problems: list[Problem] = []
     plan: dict[tuple[str, str], list[tuple[int, dict[str, str]]]] = {}
     sources: dict[tuple[str, str], list[str]] = {}
     start_key: dict[str, str] = {}
@@ -266,14 +267,12 @@ def _ipcc_plan(cfg: ProjectConfig) -> Plan:
                     factors = ipcc.lookup(method.edition, f.climate_zone, f.soil_class, m.land_use,
                                           m.tillage, m.input_level)
                 except InputError as exc:
-                    raise InputError([
-                        Problem(_where(cfg),
-                                f"key 'fields[{fi}]' (climate_zone/soil_class) with "
-                                f"'scenarios[{si}].management[{mi}]': {p.message}"
-                                + (f" [{p.column}]" if p.column else ""),
-                                value=p.value, allowed=p.allowed)
-                        for p in exc.problems
-                    ]) from None
+                    for p in exc.problems:
+                        key = _ipcc_key(p.column, fi, si, mi)
+                        text = f"key '{key}': {p.message} (IPCC {method.edition} tables)"
+                        if text not in {q.message for q in problems}:
+                            problems.append(Problem(_where(cfg), text, value=p.value, allowed=p.allowed))
+                    continue
                 defaults = factors.distributions()
                 keys: dict[str, str] = {}
                 for param in ("soc_ref", "f_lu", "f_mg", "f_i"):
@@ -291,6 +290,8 @@ def _ipcc_plan(cfg: ProjectConfig) -> Plan:
                 srcs += [s for s in factors.sources if s not in srcs]
             plan[(f.id, sc.name)] = steps
             sources[(f.id, sc.name)] = srcs
+    if problems:
+        raise InputError(problems)
 
     years = cfg.project.end_year - cfg.project.start_year
 
@@ -307,6 +308,23 @@ def _ipcc_plan(cfg: ProjectConfig) -> Plan:
         return runs
 
     return specs, compute, {}
+
+
+def _ipcc_key(column: str | None, fi: int, si: int, mi: int) -> str:
+    """Key path of the project value behind an IPCC lookup problem (by the lookup's column)."""
+    col = (column or "").lower()
+    step = f"scenarios[{si}].management[{mi}]"
+    if "climate" in col:
+        return f"fields[{fi}].climate_zone"
+    if "soil_class" in col:
+        return f"fields[{fi}].soil_class"
+    if "f_i" in col or "input" in col:
+        return f"{step}.input_level"
+    if "f_mg" in col or "management" in col:
+        return f"{step}.tillage"
+    if "land_use" in col or "f_lu" in col:
+        return f"{step}.land_use"
+    return f"fields[{fi}] with {step}"
 
 
 def _factor_product(draws: dict[str, np.ndarray], keys: dict[str, str]) -> np.ndarray:
