@@ -62,6 +62,7 @@ def test_threshold_and_potential_from_site_table(site_csv: Path, tmp_path: Path)
         assert col in p.columns
     assert p.loc["c1", "potential_t_ha"] == 15.0 and p.loc["c1", "saturation_ratio"] == pytest.approx(0.7)
     assert p.loc["c3", "status"] == "no_threshold"  # reported, not dropped
+    assert p.loc["c1", "stable_method"] == "given"
     assert len(p) == 7
 
 

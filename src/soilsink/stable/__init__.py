@@ -13,7 +13,7 @@ from soilsink.stable.capacity import (
     saturation_deficit,
     saturation_ratio,
 )
-from soilsink.stable.model import STABLE_POOLS, rothc_stable_soc
+from soilsink.stable.model import STABLE_POOLS, rothc_equilibrium_stable, rothc_stable_soc
 
 __all__ = [
     "CAPACITY_METHODS",
@@ -24,6 +24,7 @@ __all__ = [
     "georgiou_2022_maoc_capacity",
     "hassink_1997_maoc_capacity",
     "maoc_capacity",
+    "rothc_equilibrium_stable",
     "rothc_stable_soc",
     "saturation_deficit",
     "saturation_ratio",
