@@ -25,6 +25,21 @@ def run_and_write(project_file: Path, out: Path, *, quiet: bool) -> dict:
     return result.summary
 
 
+DEMO_PROJECTS = (("PROJECT.toml", "bundle"), ("PROJECT_model.toml", "bundle-model"))
+
+
+def run_demo_bundles(outdir: Path, *, quiet: bool = True) -> list[tuple[Path, dict]]:
+    """Account the embedded demo projects (IPCC Tier 1 and ICBM) into ``outdir/bundle`` and
+    ``outdir/bundle-model``; return ``[(bundle path, summary), ...]``."""
+    from soilsink.data import data_path
+
+    done = []
+    for name, folder in DEMO_PROJECTS:
+        out = Path(outdir) / folder
+        done.append((out, run_and_write(data_path("demo_project", name), out, quiet=quiet)))
+    return done
+
+
 @app.command("account")
 @friendly_errors
 def account(
