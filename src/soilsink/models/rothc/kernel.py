@@ -290,16 +290,33 @@ def run_months(
             w[_W_QR * B + j] = state[c, 7]
             w[_W_QB * B + j] = state[c, 8]
             w[_W_QH * B + j] = state[c, 9]
+        full = nb == B
         for t in range(nt):
-            for j in range(B):
-                c = min(c0 + j, nc - 1)
-                w[_W_T * B + j] = tas[t, c]
-                w[_W_P * B + j] = pr[t, c]
-                w[_W_E * B + j] = evap[t, c]
-                w[_W_PC * B + j] = pc[t, c]
-                w[_W_CI * B + j] = cin[t, c]
-                w[_W_FY * B + j] = fym[t, c]
-                w[_W_DR * B + j] = dpm_rpm[t, c]
+            if full:  # affine indices: the copies vectorise when the cell stride is 1
+                for j in range(B):
+                    w[_W_T * B + j] = tas[t, c0 + j]
+                for j in range(B):
+                    w[_W_P * B + j] = pr[t, c0 + j]
+                for j in range(B):
+                    w[_W_E * B + j] = evap[t, c0 + j]
+                for j in range(B):
+                    w[_W_PC * B + j] = pc[t, c0 + j]
+                for j in range(B):
+                    w[_W_CI * B + j] = cin[t, c0 + j]
+                for j in range(B):
+                    w[_W_FY * B + j] = fym[t, c0 + j]
+                for j in range(B):
+                    w[_W_DR * B + j] = dpm_rpm[t, c0 + j]
+            else:  # last block: pad with the last cell
+                for j in range(B):
+                    c = min(c0 + j, nc - 1)
+                    w[_W_T * B + j] = tas[t, c]
+                    w[_W_P * B + j] = pr[t, c]
+                    w[_W_E * B + j] = evap[t, c]
+                    w[_W_PC * B + j] = pc[t, c]
+                    w[_W_CI * B + j] = cin[t, c]
+                    w[_W_FY * B + j] = fym[t, c]
+                    w[_W_DR * B + j] = dpm_rpm[t, c]
             _month_block(w, is2)
             if radiocarbon:
                 for j in range(B):
@@ -307,13 +324,17 @@ def run_months(
                     w[_W_MOD * B + j] = modern[t, c]
                 _radio_block(w)
             for j in range(nb):
-                c = c0 + j
-                out[0, t, c] = w[_W_D * B + j]
-                out[1, t, c] = w[_W_R * B + j]
-                out[2, t, c] = w[_W_B * B + j]
-                out[3, t, c] = w[_W_H * B + j]
-                out[4, t, c] = w[_W_SOC * B + j]
-                out[5, t, c] = w[_W_CO2 * B + j]
+                out[0, t, c0 + j] = w[_W_D * B + j]
+            for j in range(nb):
+                out[1, t, c0 + j] = w[_W_R * B + j]
+            for j in range(nb):
+                out[2, t, c0 + j] = w[_W_B * B + j]
+            for j in range(nb):
+                out[3, t, c0 + j] = w[_W_H * B + j]
+            for j in range(nb):
+                out[4, t, c0 + j] = w[_W_SOC * B + j]
+            for j in range(nb):
+                out[5, t, c0 + j] = w[_W_CO2 * B + j]
             if want_r:
                 for j in range(nb):
                     c = c0 + j
