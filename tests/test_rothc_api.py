@@ -204,3 +204,20 @@ def test_radiocarbon_iom_only_soil():
     assert float(eq["SOC"]) == pytest.approx(3.0)
     assert float(eq["deltaC"]) == pytest.approx((math.exp(-50000 / 8035.0) - 1) * 1000, abs=1e-9)
     assert round(float(eq["deltaC"]), 2) == -998.02
+
+
+def test_simulate_from_given_initial_pools():
+    ds = _ds(n_years=2, clay=(23.4, 40.0))
+    eq = rothc.equilibrium(ds, radiocarbon=True)
+    one_year = ds.isel(time=slice(0, 12))
+    init = eq[["DPM", "RPM", "BIO", "HUM", "IOM"]]
+    r = rothc.simulate(one_year, equilibrium=init)
+    np.testing.assert_allclose(r["SOC"].isel(time=-1).values, eq["SOC"].values, rtol=1e-10)
+    assert r.sizes["time"] == 12 and float(r["CO2"].isel(time=0).min()) > 0
+    half = init * 0.5
+    r2 = rothc.simulate(one_year, equilibrium=half)
+    inputs = float(one_year["c_input"].sum())
+    np.testing.assert_allclose(r2["SOC"].isel(time=-1) - half.to_array().sum("variable") + r2["CO2"].isel(time=-1),
+                               inputs, rtol=1e-10)
+    with pytest.raises(InputError, match="ages"):
+        rothc.simulate(one_year, equilibrium=init, radiocarbon=True)
