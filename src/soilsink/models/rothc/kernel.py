@@ -144,6 +144,20 @@ _NW = 38
 
 
 @njit(cache=True, inline="always", error_model="numpy")
+def _copy_row(w, off, row):
+    """``w[off:off + len(row)] = row`` (row may be strided or zero-stride)."""
+    for j in range(row.shape[0]):
+        w[off + j] = row[j]
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _put_row(row, w, off):
+    """``row[:] = w[off:off + len(row)]``."""
+    for j in range(row.shape[0]):
+        row[j] = w[off + j]
+
+
+@njit(cache=True, inline="always", error_model="numpy")
 def _month_block(w, is2):
     """One month for the BLOCK cells of the work buffer (branch-free, vectorisable)."""
     B = BLOCK
@@ -292,21 +306,14 @@ def run_months(
             w[_W_QH * B + j] = state[c, 9]
         full = nb == B
         for t in range(nt):
-            if full:  # affine indices: the copies vectorise when the cell stride is 1
-                for j in range(B):
-                    w[_W_T * B + j] = tas[t, c0 + j]
-                for j in range(B):
-                    w[_W_P * B + j] = pr[t, c0 + j]
-                for j in range(B):
-                    w[_W_E * B + j] = evap[t, c0 + j]
-                for j in range(B):
-                    w[_W_PC * B + j] = pc[t, c0 + j]
-                for j in range(B):
-                    w[_W_CI * B + j] = cin[t, c0 + j]
-                for j in range(B):
-                    w[_W_FY * B + j] = fym[t, c0 + j]
-                for j in range(B):
-                    w[_W_DR * B + j] = dpm_rpm[t, c0 + j]
+            if full:  # row views: nonnegative affine indices, the copies vectorise
+                _copy_row(w, _W_T * B, tas[t, c0:c0 + B])
+                _copy_row(w, _W_P * B, pr[t, c0:c0 + B])
+                _copy_row(w, _W_E * B, evap[t, c0:c0 + B])
+                _copy_row(w, _W_PC * B, pc[t, c0:c0 + B])
+                _copy_row(w, _W_CI * B, cin[t, c0:c0 + B])
+                _copy_row(w, _W_FY * B, fym[t, c0:c0 + B])
+                _copy_row(w, _W_DR * B, dpm_rpm[t, c0:c0 + B])
             else:  # last block: pad with the last cell
                 for j in range(B):
                     c = min(c0 + j, nc - 1)
@@ -323,18 +330,12 @@ def run_months(
                     c = min(c0 + j, nc - 1)
                     w[_W_MOD * B + j] = modern[t, c]
                 _radio_block(w)
-            for j in range(nb):
-                out[0, t, c0 + j] = w[_W_D * B + j]
-            for j in range(nb):
-                out[1, t, c0 + j] = w[_W_R * B + j]
-            for j in range(nb):
-                out[2, t, c0 + j] = w[_W_B * B + j]
-            for j in range(nb):
-                out[3, t, c0 + j] = w[_W_H * B + j]
-            for j in range(nb):
-                out[4, t, c0 + j] = w[_W_SOC * B + j]
-            for j in range(nb):
-                out[5, t, c0 + j] = w[_W_CO2 * B + j]
+            _put_row(out[0, t, c0:c0 + nb], w, _W_D * B)
+            _put_row(out[1, t, c0:c0 + nb], w, _W_R * B)
+            _put_row(out[2, t, c0:c0 + nb], w, _W_B * B)
+            _put_row(out[3, t, c0:c0 + nb], w, _W_H * B)
+            _put_row(out[4, t, c0:c0 + nb], w, _W_SOC * B)
+            _put_row(out[5, t, c0:c0 + nb], w, _W_CO2 * B)
             if want_r:
                 for j in range(nb):
                     c = c0 + j
