@@ -277,6 +277,8 @@ def run_months(
     want_r = out_r.shape[0] == 4
     want_d = diag.shape[0] == 4
     is2 = opt_rmmoist == 2
+    fym_t = fym.strides[0] != 0
+    dr_t = dpm_rpm.strides[0] != 0
     nblocks = (nc + BLOCK - 1) // BLOCK
     B = BLOCK
     for ib in prange(nblocks):
@@ -312,8 +314,10 @@ def run_months(
                 _copy_row(w, _W_E * B, evap[t, c0:c0 + B])
                 _copy_row(w, _W_PC * B, pc[t, c0:c0 + B])
                 _copy_row(w, _W_CI * B, cin[t, c0:c0 + B])
-                _copy_row(w, _W_FY * B, fym[t, c0:c0 + B])
-                _copy_row(w, _W_DR * B, dpm_rpm[t, c0:c0 + B])
+                if fym_t or t == 0:  # time-constant inputs are copied once
+                    _copy_row(w, _W_FY * B, fym[t, c0:c0 + B])
+                if dr_t or t == 0:
+                    _copy_row(w, _W_DR * B, dpm_rpm[t, c0:c0 + B])
             else:  # last block: pad with the last cell
                 for j in range(B):
                     c = min(c0 + j, nc - 1)
