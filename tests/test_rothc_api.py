@@ -221,3 +221,11 @@ def test_simulate_from_given_initial_pools():
                                inputs, rtol=1e-10)
     with pytest.raises(InputError, match="ages"):
         rothc.simulate(one_year, equilibrium=init, radiocarbon=True)
+
+
+def test_frozen_soil_has_no_steady_state():
+    ds = _ds(n_years=1)
+    ds["tas"] = ds["tas"] * 0 - 10.0  # below -5 degC all year: no decomposition
+    with pytest.warns(RuntimeWarning, match="no steady state"):
+        eq = rothc.equilibrium(ds)
+    assert not np.isfinite(eq["SOC"].values).any()

@@ -52,7 +52,7 @@ _S2 = types.Array(types.float64, 2, "C")
 _O3 = types.Array(types.float64, 3, "A")
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _step(
     dpm, rpm, bio, hum, smd, co2, rd, rr, rb, rh,
     tas, pr, evap, pc, cin, fym, dr, modern_pct,
@@ -376,7 +376,7 @@ _SPIN_SIG = types.void(
 )
 
 
-@njit(_SPIN_SIG, cache=True, parallel=True, nogil=True)
+@njit(_SPIN_SIG, cache=True, parallel=True, nogil=True, error_model="numpy")
 def spinup(
     tas, pr, evap, pc, cin, fym, dpm_rpm, modern,
     iom, f_co2, f_bio, f_hum, smd15, smd1bar, smd_bare, smd_max, min_rm,
@@ -432,7 +432,7 @@ def spinup(
         state[c, 9] = rh
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _solve_periodic(m, v, out, off):
     """Solve ``(I - M) x = v`` for the 4x4 block-lower-triangular year map of the pools.
 
@@ -454,7 +454,7 @@ def _solve_periodic(m, v, out, off):
     out[off + 3] = (a11 * rhs_h - a21 * rhs_b) / det
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _affine_compose(a, b, sa, sb, phi, g, tmp, tv):
     """In place: ``phi <- (sa a) phi`` and ``g <- (sa a) g + sb b`` (4x4, no allocation)."""
     for i in range(4):
@@ -481,7 +481,7 @@ _EQ_SIG = types.void(
 )
 
 
-@njit(_EQ_SIG, cache=True, parallel=True, nogil=True)
+@njit(_EQ_SIG, cache=True, parallel=True, nogil=True, error_model="numpy")
 def exact_equilibrium(
     tas, pr, evap, pc, cin, fym, dpm_rpm, modern,
     iom, f_co2, f_bio, f_hum, smd15, smd1bar, smd_bare, smd_max, min_rm,
