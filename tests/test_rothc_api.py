@@ -209,14 +209,26 @@ def test_radiocarbon_iom_only_soil():
     assert round(float(eq["deltaC"]), 2) == -998.02
 
 
-def test_no_steady_state_is_nan_with_a_warning():
-    """Input but no decomposition all year (every month below -5 degC): no equilibrium exists."""
-    z = np.zeros(12)
-    ds = xr.Dataset({"tas": ("time", z - 10.0), "pr": ("time", z + 50.0), "evap": ("time", z + 10.0),
-                     "cover": ("time", z + 1.0), "c_input": ("time", z + 0.2)})
-    ds["clay"] = 20.0
-    ds["depth"] = 23.0
-    ds["iom"] = 2.0
-    with pytest.warns(UserWarning, match="no steady state"):
+def test_simulate_from_given_initial_pools():
+    ds = _ds(n_years=2, clay=(23.4, 40.0))
+    eq = rothc.equilibrium(ds, radiocarbon=True)
+    one_year = ds.isel(time=slice(0, 12))
+    init = eq[["DPM", "RPM", "BIO", "HUM", "IOM"]]
+    r = rothc.simulate(one_year, equilibrium=init)
+    np.testing.assert_allclose(r["SOC"].isel(time=-1).values, eq["SOC"].values, rtol=1e-10)
+    assert r.sizes["time"] == 12 and float(r["CO2"].isel(time=0).min()) > 0
+    half = init * 0.5
+    r2 = rothc.simulate(one_year, equilibrium=half)
+    inputs = float(one_year["c_input"].sum())
+    np.testing.assert_allclose(r2["SOC"].isel(time=-1) - half.to_array().sum("variable") + r2["CO2"].isel(time=-1),
+                               inputs, rtol=1e-10)
+    with pytest.raises(InputError, match="ages"):
+        rothc.simulate(one_year, equilibrium=init, radiocarbon=True)
+
+
+def test_frozen_soil_has_no_steady_state():
+    ds = _ds(n_years=1)
+    ds["tas"] = ds["tas"] * 0 - 10.0  # below -5 degC all year: no decomposition
+    with pytest.warns(RuntimeWarning, match="no steady state"):
         eq = rothc.equilibrium(ds)
-    assert np.isnan(float(eq["SOC"]))
+    assert not np.isfinite(eq["SOC"].values).any()
