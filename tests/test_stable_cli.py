@@ -221,3 +221,15 @@ def test_measured_without_fractionation_exit_2(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "fractionation" in r.output
     t = _run("stable", str(src), "-o", str(tmp_path / "auto.csv"))  # default: none without fractionation
     assert t.loc[0, "stable_method"] == "none"
+
+
+def test_capacity_without_texture(tmp_path: Path) -> None:
+    src = tmp_path / "notexture.csv"
+    src.write_text("site_id,top_cm,bottom_cm,soc_g_kg,bulk_density_g_cm3,clay_pct\na,0,30,20,1.0,20\n")
+    r = runner.invoke(app, ["stable", str(src), "--method", "hassink_1997", "-o", str(tmp_path / "o.csv")])
+    assert r.exit_code == 2 and "notexture.csv" in r.output and "silt_pct" in r.output
+    src.write_text("site_id,top_cm,bottom_cm,soc_g_kg,bulk_density_g_cm3,clay_pct,silt_pct\n"
+                   "a,0,10,20,1.0,20,30\na,10,30,20,1.0,,\nb,0,30,20,1.0,20,30\n")
+    t = _run("stable", str(src), "--method", "hassink_1997", "-o", str(tmp_path / "o.csv")).set_index("site_id")
+    assert np.isnan(t.loc["a", "maoc_capacity_t_ha"]) and "no capacity" in t.loc["a", "note"]
+    assert t.loc["b", "maoc_capacity_t_ha"] == pytest.approx((4.09 + 0.37 * 50) * 3.0)

@@ -103,6 +103,11 @@ def site_stable_table(
     if method == "rothc" and climate is None:
         raise InputError(Problem("--climate", "stable method 'rothc' needs a monthly climate",
                                  allowed="--climate CLIMATE.csv (month, temp_c, precip_mm, pet_mm or evap_mm)"))
+    if method in CAPACITY_METHODS and "fine_pct" not in horizons.columns:
+        missing = [c for c in ("clay_pct", "silt_pct") if c not in horizons.columns]
+        if missing:
+            raise InputError(Problem(source, f"capacity equations need {' and '.join(missing)}", column=missing[0],
+                                     allowed="clay_pct and silt_pct (or fine_pct) per layer"))
     if reference_mass_t_ha is None:
         soc = stocks.fixed_depth_stocks(horizons, top_cm, bottom_cm)
     else:
@@ -133,8 +138,10 @@ def site_stable_table(
         out["saturation_deficit_t_ha"] = saturation_deficit(out["stable_soc_t_ha"], out["maoc_capacity_t_ha"])
         out["saturation_ratio"] = saturation_ratio(out["stable_soc_t_ha"], out["maoc_capacity_t_ha"])
         no_maoc = out["stable_soc_t_ha"].isna() & out["soc_stock_t_ha"].notna()
-        note = np.array([_join(n, "MAOC not measured: capacity only, no deficit") if m else n
-                         for n, m in zip(note, no_maoc, strict=True)], dtype=object)
+        no_cap = out["maoc_capacity_t_ha"].isna() & out["soc_stock_t_ha"].notna()
+        note = np.array([_join(n, "no texture (clay_pct + silt_pct or fine_pct) in every layer: no capacity") if c
+                         else _join(n, "MAOC not measured: capacity only, no deficit") if m else n
+                         for n, m, c in zip(note, no_maoc, no_cap, strict=True)], dtype=object)
     none = out["stable_soc_t_ha"].isna()
     out.loc[none, "stable_method"] = "none"
     out["note"] = note
