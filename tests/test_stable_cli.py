@@ -233,3 +233,12 @@ def test_capacity_without_texture(tmp_path: Path) -> None:
     t = _run("stable", str(src), "--method", "hassink_1997", "-o", str(tmp_path / "o.csv")).set_index("site_id")
     assert np.isnan(t.loc["a", "maoc_capacity_t_ha"]) and "no capacity" in t.loc["a", "note"]
     assert t.loc["b", "maoc_capacity_t_ha"] == pytest.approx((4.09 + 0.37 * 50) * 3.0)
+
+
+def test_climate_missing_column_message_is_complete(horizons: Path, tmp_path: Path) -> None:
+    clim = tmp_path / "nopet.csv"
+    clim.write_text("\n".join(",".join(line.split(",")[:3]) for line in CLIMATE.splitlines()) + "\n")
+    r = runner.invoke(app, ["stable", str(horizons), "--method", "rothc", "--climate", str(clim),
+                            "-o", str(tmp_path / "o.csv")])
+    assert r.exit_code == 2
+    assert "pet_mm or evap_mm" in r.output and "optional site_id, cover, dpm_rpm, c_input" in r.output

@@ -110,7 +110,7 @@ def stable_command(
                                             "0.86) or low_activity (1:1 clays/oxides, 0.48); a mineralogy "
                                             "column overrides it per layer.")] = "high_activity",
     climate: Annotated[Path | None, typer.Option("--climate", help="Monthly climate for rothc: month, temp_c, "
-                                                 "precip_mm, pet_mm or evap_mm [site_id, cover, dpm_rpm, c_input].")] = None,
+                                                 "precip_mm, pet_mm or evap_mm; optional site_id, cover, dpm_rpm, c_input.")] = None,
     dpm_rpm: Annotated[float, typer.Option("--dpm-rpm", help="rothc: DPM/RPM of plant inputs where the climate "
                                            "table has none (1.44 crops/improved grassland, 0.67 unimproved "
                                            "grassland/scrub, 0.25 woodland).")] = 1.44,

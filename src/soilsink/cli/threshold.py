@@ -33,8 +33,8 @@ StableMethodOpt = Annotated[str, typer.Option("--stable-method", help=STABLE_MET
 MineralogyOpt = Annotated[str, typer.Option("--mineralogy", help="georgiou_2022: high_activity (0.86) or "
                                             "low_activity (0.48).")]
 ClimateOpt = Annotated[Path | None, typer.Option("--climate", help="Monthly climate for --stable-method rothc: "
-                                                 "month, temp_c, precip_mm, pet_mm or evap_mm [site_id, cover, "
-                                                 "dpm_rpm, c_input].")]
+                                                 "month, temp_c, precip_mm, pet_mm or evap_mm; optional site_id, cover, "
+                                                 "dpm_rpm, c_input.")]
 DpmRpmOpt = Annotated[float, typer.Option("--dpm-rpm", help="rothc: DPM/RPM of plant inputs where the climate "
                                           "table has none (RothC-26.3: 1.44, 0.67, 0.25).")]
 EsmOpt = Annotated[bool, typer.Option("--esm", help="Horizons table: equivalent soil mass instead of fixed depth.")]

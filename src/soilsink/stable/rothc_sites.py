@@ -78,7 +78,7 @@ def climate_dataset(table: pd.DataFrame, source: str = "<climate>", *, site_ids:
         missing.append("pet_mm or evap_mm")
     if missing:
         raise InputError(Problem(source, f"missing column(s): {', '.join(missing)}",
-                                 allowed="month, temp_c, precip_mm, pet_mm or evap_mm [site_id, cover, dpm_rpm]"))
+                                 allowed="month, temp_c, precip_mm, pet_mm or evap_mm; optional site_id, cover, dpm_rpm, c_input"))
     if has_pet and has_evap:
         raise InputError(Problem(source, "give either pet_mm or evap_mm (open pan), not both", column="pet_mm"))
     if not dpm_rpm > 0:

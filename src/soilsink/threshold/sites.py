@@ -35,7 +35,7 @@ def validate_sites(
         raise InputError(
             Problem(source, f"missing column(s): {', '.join(missing)}",
                     allowed="a site table with site_id, " + ", ".join(by) + ", land_use, soc_stock_t_ha "
-                    "[stable_soc_t_ha], or a horizons table")
+                    "(optional stable_soc_t_ha), or a horizons table")
         )
     if out.empty:
         raise InputError(Problem(source, "the table has no rows"))
