@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from soilsink.cli._app import app
 from soilsink.cli._common import err_console, friendly_errors, out_console
@@ -53,9 +54,11 @@ def account(
         for name, block in summary["scenarios"].items():
             s = block["total"]["total_sink_t_co2e"]
             out_console.print(
-                f"{name}: sink {s['mean']:,.1f} t CO2e (95 % interval {s['lo95']:,.1f} to {s['hi95']:,.1f})"
+                f"{name}: sink {s['mean']:,.1f} t CO2e (95 % interval {s['lo95']:,.1f} to {s['hi95']:,.1f})",
+                markup=False,
             )
-    out_console.print(f"wrote {out}/ (results.csv, results.parquet, summary.json, report.html, manifest.json)")
+    out_console.print(f"wrote {out}/ (results.csv, results.parquet, summary.json, report.html, manifest.json)",
+                      markup=False)
 
 
 @app.command("verify")
@@ -70,8 +73,8 @@ def verify(
 
     report = verify_bundle(bundle, render_report=render_project_report, quiet=quiet)
     if report.ok:
-        out_console.print(f"ok: {bundle} reproduces bit for bit ({', '.join(report.checked)})")
+        out_console.print(f"ok: {bundle} reproduces bit for bit ({', '.join(report.checked)})", markup=False)
         return
     for line in report.lines():
-        err_console.print(f"[bold red]verify:[/] {line}", markup=True)
+        err_console.print(f"[bold red]verify:[/] {escape(line)}", markup=True)
     raise typer.Exit(1)
