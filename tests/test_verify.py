@@ -87,3 +87,13 @@ def test_figure_pixels_are_not_numbers(tmp_path: Path) -> None:
     html.write_bytes(text.replace(first.group(1), b"iVBORw0KGgo=", 1))
     res = runner.invoke(app, ["verify", str(out)])
     assert res.exit_code == 0, res.output
+
+
+def test_bracketed_paths_printed_verbatim(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", draws=20, seed=3)
+    out = tmp_path / "bundle[v1]"
+    res = runner.invoke(app, ["account", str(project), "-o", str(out), "--quiet"], terminal_width=300)
+    assert res.exit_code == 0, res.output
+    assert "bundle[v1]" in res.output
+    res = runner.invoke(app, ["verify", str(out)], terminal_width=300)
+    assert res.exit_code == 0 and "bundle[v1]" in res.output
