@@ -285,3 +285,57 @@ def test_rothc_grid_cell_matches_hand_built_gsocseq_run(example: Path) -> None:
     assert float(grid["soc_end"].sel(scenario="SSM_high")[2, 3]) == pytest.approx(float(high["SOC"][-1]), rel=1e-10)
     hum_iom = float(high["HUM"][-1] + high["IOM"][-1])
     assert float(grid["stable_soc_end"].sel(scenario="SSM_high")[2, 3]) == pytest.approx(hum_iom, rel=1e-10)
+
+
+def test_grid_cells_match_table_based_accounting(tmp_path: Path) -> None:
+    """A tiny grid (12-month climate: equilibrium at the measured SOC, then 20 forward years)
+    checked cell by cell against the table-based model accounting of the same cells
+    (soilsink.accounting.model_based.run_model_scenarios with RothC)."""
+    pytest.importorskip("soilsink.models.rothc")
+    from soilsink.accounting.model_based import run_model_scenarios
+    from soilsink.io.errors import InputError
+    from soilsink.spatial.engine import RothCEngine
+
+    write_example(tmp_path, 16, warmup_years=1)
+    cfg = load_config(tmp_path / "CONFIG.toml")
+    s = replace(Settings.from_config(cfg), uncertainty=False)
+    inputs = load_inputs(cfg)
+    grid = sequestration_grid(inputs, s, RothCEngine(), climate=climate_sources(cfg)).compute()
+    cells = inputs.compute().merge(_climate_on_grid(cfg, inputs))
+    checked = 0
+    for iy in range(cells.sizes["y"]):
+        for ix in range(cells.sizes["x"]):
+            c = cells.isel(y=iy, x=ix)
+            if not np.isfinite(float(c["soc"])):
+                continue
+            try:
+                runs = run_model_scenarios(
+                    "rothc", float(c["soc"]), clay_pct=float(c["clay"]),
+                    climate={"temp_c": c["tas"].values.tolist(), "precip_mm": c["pr"].values.tolist(),
+                             "pet_mm": c["evap"].values.tolist()},
+                    model_params={"depth_cm": 30.0, "cover": [1] * 12, "dpm_rpm": 1.44},
+                    scenarios={"BAU": "initial", "SSM_high": {"factor": 1.2}}, years=s.forward_years,
+                )
+            except InputError as exc:  # the RothC SOMModel adapter is not merged yet
+                pytest.skip(f"RothC accounting adapter unavailable: {exc}")
+            for name in ("BAU", "SSM_high"):
+                table_end = float(np.asarray(runs.runs[name].soc_t_ha)[..., -1])
+                got = float(grid["soc_end"].sel(scenario=name)[iy, ix])
+                assert got == pytest.approx(table_end, rel=1e-9), (name, iy, ix)
+            checked += 1
+    assert checked >= 8
+
+
+def test_geotiff_outputs_and_cf_attributes(example: Path, tmp_path: Path) -> None:
+    cfg = load_config(example)
+    run_grid(cfg, tmp_path / "o", scheduler="synchronous", engine=TOY, progress=False, geotiff=True)
+    res = xr.open_dataset(tmp_path / "o" / "results.nc", decode_coords="all")
+    assert res.attrs["Conventions"] == "CF-1.8"
+    assert res["cell_area"].attrs["units"] == "ha"
+    assert res.rio.crs.to_epsg() == 4326
+    tif = open_raster(tmp_path / "o" / "geotiff" / "asr.tif")
+    assert tif.sizes["time"] == 4  # one band per scenario
+    assert tif.rio.crs.to_epsg() == 4326
+    np.testing.assert_array_equal(tif.values, res["asr"].values)
+    one = open_raster(tmp_path / "o" / "geotiff" / "soc_t0.tif")
+    np.testing.assert_array_equal(one.values, res["soc_t0"].values)

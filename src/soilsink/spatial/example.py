@@ -158,7 +158,7 @@ def write_example(directory: str | Path, cells: int = 400, *, warmup_years: int 
     )
     with atomic_write(d / "regions.geojson") as fh:
         fh.write(regions.to_json())
-    chunk = 256 if cells > 100_000 else max(8, int(math.sqrt(cells) // 2))
+    chunk = 100 if cells > 40_000 else max(8, int(math.sqrt(cells) // 2))
     with atomic_write(d / "CONFIG.toml") as fh:
         fh.write(CONFIG_TEMPLATE.format(years=warmup_years, chunk=chunk))
     return d / "CONFIG.toml"

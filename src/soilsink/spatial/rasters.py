@@ -254,23 +254,28 @@ def check_range(da: xr.DataArray, name: str, lo: float | None, hi: float | None,
 # ----------------------------------------------------------------------------- writing
 
 
-def write_netcdf(ds: xr.Dataset, path: str | os.PathLike, *, title: str = "soilsink results") -> Path:
-    """Write ``ds`` as CF-1.8 NetCDF4 (zlib level 4), atomically. Returns the path."""
+def add_cf_attrs(ds: xr.Dataset, *, title: str = "soilsink results") -> xr.Dataset:
+    """CF-1.8 global attributes and x/y coordinate attributes (lon/lat or projected metres)."""
     ds = ds.copy()
     ds.attrs.setdefault("Conventions", "CF-1.8")
     ds.attrs.setdefault("title", title)
     ds.attrs.setdefault("source", "soilsink")
-    for c, attrs in (("x", {"axis": "X"}), ("y", {"axis": "Y"})):
+    lonlat = _is_lonlat(ds)
+    for c in ("x", "y"):
         if c in ds.coords:
-            ds[c].attrs.update(attrs)
-            if _is_lonlat(ds):
-                ds[c].attrs.update(
-                    {"x": {"standard_name": "longitude", "units": "degrees_east"},
-                     "y": {"standard_name": "latitude", "units": "degrees_north"}}[c]
-                )
+            ds[c].attrs.update({"axis": c.upper()})
+            if lonlat:
+                ds[c].attrs.update({"x": {"standard_name": "longitude", "units": "degrees_east"},
+                                    "y": {"standard_name": "latitude", "units": "degrees_north"}}[c])
             else:
                 ds[c].attrs.update({"x": {"standard_name": "projection_x_coordinate", "units": "m"},
                                     "y": {"standard_name": "projection_y_coordinate", "units": "m"}}[c])
+    return ds
+
+
+def write_netcdf(ds: xr.Dataset, path: str | os.PathLike, *, title: str = "soilsink results") -> Path:
+    """Write ``ds`` as CF-1.8 NetCDF4 (zlib level 4), atomically. Returns the path."""
+    ds = add_cf_attrs(ds, title=title)
     encoding = {}
     for v in ds.data_vars:
         if np.issubdtype(ds[v].dtype, np.floating):
@@ -291,6 +296,12 @@ def _is_lonlat(ds) -> bool:
 def write_geotiff(da: xr.DataArray, path: str | os.PathLike, *, crs=None) -> Path:
     """Write a ``(y, x)`` or ``(band, y, x)`` DataArray as a float GeoTIFF (nodata NaN), atomically."""
     da = da.copy()
+    da.encoding = {}
+    da.attrs = {k: v for k, v in da.attrs.items() if k not in ("_FillValue", "missing_value")}
+    extra = [d for d in da.dims if d not in ("y", "x")]
+    if extra:
+        da = da.rename({extra[0]: "band"}).transpose("band", "y", "x")
+        da = da.assign_coords(band=np.arange(1, da.sizes["band"] + 1))
     if crs is not None:
         da = da.rio.write_crs(crs)
     da = da.rio.write_nodata(np.nan, encoded=False) if np.issubdtype(da.dtype, np.floating) else da

@@ -27,6 +27,7 @@ from soilsink.spatial.areas import cell_area_ha
 from soilsink.spatial.config import GridConfig, RasterSpec
 from soilsink.spatial.engine import CellEngine, default_engine
 from soilsink.spatial.rasters import (
+    add_cf_attrs,
     align_to_grid,
     check_range,
     check_same_grid,
@@ -240,7 +241,7 @@ def finalise(results: xr.Dataset, inputs: xr.Dataset, cfg: GridConfig) -> xr.Dat
     crs = inputs.rio.crs
     if crs is not None:
         results = results.rio.write_crs(crs)
-    return results
+    return add_cf_attrs(results)
 
 
 def run_grid(
@@ -260,7 +261,7 @@ def run_grid(
     out.mkdir(parents=True, exist_ok=True)
     settings = Settings.from_config(cfg)
     results = finalise(sequestration_grid(inputs, settings, engine, climate=climate_sources(cfg)), inputs, cfg)
-    encoding = {v: {"zlib": True, "complevel": 1, "_FillValue": np.nan,
+    encoding = {v: {**results[v].encoding, "zlib": True, "complevel": 1, "_FillValue": np.nan,
                     "chunksizes": tuple(min(c[0], s) for c, s in zip(results[v].chunks, results[v].shape, strict=True))}
                 for v in results.data_vars}
     with dask_client(scheduler, workers) as client:
@@ -272,7 +273,8 @@ def run_grid(
             gdir.mkdir(exist_ok=True)
             saved = xr.open_dataset(out / "results.nc", decode_coords="all", chunks={})
             for v in saved.data_vars:
-                write_geotiff(saved[v].load(), gdir / f"{v}.tif", crs=inputs.rio.crs)
+                if {"y", "x"} <= set(saved[v].dims):
+                    write_geotiff(saved[v].load(), gdir / f"{v}.tif", crs=inputs.rio.crs)
             saved.close()
     if cfg.zonal is not None:
         from soilsink.spatial.zonal import read_polygons, zonal_grid
