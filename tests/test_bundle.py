@@ -166,3 +166,41 @@ def test_quiet_prints_only_where_it_wrote(tmp_path: Path) -> None:
     assert loud.exit_code == 0 and quiet.exit_code == 0
     assert "notill: sink" in loud.output and "notill: sink" not in quiet.output
     assert "wrote" in quiet.output
+
+
+def test_identical_bytes_across_processes(tmp_path: Path) -> None:
+    """Two fresh interpreters with different hash seeds write the same bundle bytes."""
+    import os
+    import subprocess
+    import sys
+
+    project = write_project(tmp_path / "p", draws=40, seed=9)
+    src = Path(__file__).resolve().parents[1] / "src"
+    for i, hashseed in enumerate(("1", "2")):
+        env = {**os.environ, "PYTHONHASHSEED": hashseed,
+               "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])}
+        proc = subprocess.run([sys.executable, "-m", "soilsink", "account", str(project), "-o",
+                               str(tmp_path / f"b{i}"), "--quiet"], capture_output=True, text=True, env=env)
+        assert proc.returncode == 0, proc.stderr
+    for name in sorted(BUNDLE_FILES):
+        assert (tmp_path / "b0" / name).read_bytes() == (tmp_path / "b1" / name).read_bytes(), name
+
+
+def test_vm0042_deduction_in_summary_and_report(tmp_path: Path) -> None:
+    from soilsink.report.project_report import render_project_report
+
+    path = write_project(tmp_path, draws=300)
+    path.write_text(path.read_text().replace("[uncertainty]\n", "[uncertainty]\nvm0042_deduction = true\n"))
+    cfg = load_project(path)
+    res = run_project(cfg)
+    total = res.summary["scenarios"]["notill"]["total"]
+    d = total["vm0042_deduction_t_co2e"]
+    assert d["estimate"] == pytest.approx(total["total_sink_t_co2e"]["mean"])
+    assert 0 <= d["credited"] <= d["estimate"]
+    assert d["deduction"] == pytest.approx(d["estimate"] - d["credited"])
+    # VM0042 v2 form: credited = mean - t(2/3) x SE, SE = SD of the Monte Carlo total,
+    # t(2/3, df = inf) = Phi^-1(2/3) = 0.4307273
+    assert d["half_width"] == pytest.approx(0.4307273 * total["total_sink_t_co2e"]["sd"], rel=1e-6)
+    assert d["credited"] == pytest.approx(max(d["estimate"] - d["half_width"], 0.0))
+    html = render_project_report(cfg, res)
+    assert "Uncertainty deduction" in html and "credited" in html

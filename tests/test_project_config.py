@@ -132,3 +132,23 @@ def test_stable_threshold_needs_a_stable_pool(tmp_path: Path) -> None:
     data["threshold"]["pool"] = "stable"
     with pytest.raises(InputError, match=r"key 'threshold.pool'.*no stable pool"):
         project_from_dict(data, base_dir=tmp_path)
+
+
+def test_bad_distribution_named_by_key_path(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    data["uncertainty"]["distributions"] = {
+        "north.f_mg": {"kind": "normal", "mean": 1.0, "sd": -1},
+        "f_lu": {"kind": "weird"},
+    }
+    with pytest.raises(InputError) as info:
+        project_from_dict(data, base_dir=tmp_path)
+    text = str(info.value)
+    assert "key 'uncertainty.distributions.\"north.f_mg\".sd'" in text and ">= 0" in text
+    assert "key 'uncertainty.distributions.\"f_lu\"'" in text and "truncnormal" in text
+
+
+def test_source_file_is_not_a_project_key(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    data["source_file"] = "/etc/passwd"
+    with pytest.raises(InputError, match="key 'source_file'"):
+        project_from_dict(data, base_dir=tmp_path)

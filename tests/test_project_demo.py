@@ -9,6 +9,9 @@ import pytest
 from soilsink.accounting.project import load_project
 from soilsink.accounting.runner import run_project
 
+# the demo table has ORNL layers without bulk density (filled by the PTF, reported as a warning)
+pytestmark = pytest.mark.filterwarnings("ignore::soilsink.io.errors.InputWarning")
+
 DEMO = Path(__file__).resolve().parents[1] / "src" / "soilsink" / "data" / "demo_project"
 
 
@@ -32,3 +35,17 @@ def test_demo_tier1_runs_and_caps_the_field_above_its_threshold() -> None:
     for fid in ("SERC_007", "SERC_020", "SERC_027", "SERC_029"):
         assert fields[fid]["total_sink_t_c"]["mean"] > 0
     assert res.thresholds_t_ha["SERC_027"] != res.thresholds_t_ha["SERC_007"]  # two soil types
+
+
+def test_demo_bundles_verify(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from soilsink.cli import app
+    from soilsink.cli.account import run_demo_bundles
+
+    done = run_demo_bundles(tmp_path)
+    assert [p.name for p, _ in done] == ["bundle", "bundle-model"]
+    man = (tmp_path / "bundle" / "manifest.json").read_text()
+    assert "horizons.csv" in man and "PROJECT.toml" in man
+    res = CliRunner().invoke(app, ["verify", str(tmp_path / "bundle-model")])
+    assert res.exit_code == 0, res.output

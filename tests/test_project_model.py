@@ -114,3 +114,76 @@ def test_stable_threshold_caps_only_the_stable_sink(tmp_path: Path) -> None:
     assert s["stable_sink_t_c"]["mean"] == pytest.approx(50.0)
     assert s["total_sink_t_c"]["mean"] == pytest.approx((c20 - 50) * 10)
     assert s["total_not_creditable_t_c"]["mean"] == 0.0
+
+
+def test_bad_climate_table_named(tmp_path: Path) -> None:
+    from soilsink.accounting.model_runs import _climate
+    from soilsink.io.errors import InputError
+
+    rows = "\n".join(f"{m},{5 + m},60,{'x' if m == 4 else 40}" for m in range(1, 13))
+    (tmp_path / "clim.csv").write_text("month,temp_c,precip_mm,pet_mm\n" + rows + "\n")
+    p = _project(tmp_path, model="rothc", params="")
+    p.write_text(p.read_text().replace('soil = { soc_t_ha = 50.0 }',
+                                       'soil = { soc_t_ha = 50.0 }\nclimate = { table = "clim.csv" }'))
+    cfg = load_project(p)
+    with pytest.raises(InputError) as info:
+        _climate(cfg.fields[0])
+    text = str(info.value)
+    assert "clim.csv" in text and "row 5" in text and "pet_mm" in text
+
+
+def _rothc_adapter_present() -> bool:
+    import importlib
+
+    from soilsink.models.registry import ROTHC_FACTORIES
+
+    try:
+        module = importlib.import_module("soilsink.models.rothc")
+    except ImportError:
+        return False
+    return any(hasattr(module, a) for a in ROTHC_FACTORIES)
+
+
+needs_rothc = pytest.mark.skipif(not _rothc_adapter_present(),
+                                 reason="the RothC SOMModel adapter (soilsink.models.rothc.som_model) is not merged yet")
+
+
+def _rothamsted_climate(shared_reference: Path) -> str:
+    """Year-1 climate of the official RothC example (Rothamsted), PET = 0.75 × open pan."""
+    rows = (shared_reference / "rothc" / "RothC_input.dat").read_text().splitlines()[10:22]
+    vals = [r.split() for r in rows]
+    temp = [float(v[3]) for v in vals]
+    rain = [float(v[4]) for v in vals]
+    pet = [round(0.75 * float(v[5]), 6) for v in vals]
+    return (f'climate = {{ temp_c = {temp}, precip_mm = {rain}, pet_mm = {pet}, '
+            f'source = "RothC official example input (Rothamsted-Models/RothC_Code), year 1" }}')
+
+
+@needs_rothc
+def test_rothc_project_bounds(tmp_path: Path, shared_reference: Path) -> None:
+    """RothC is affine in the input with a fixed inert pool (IOM, Falloon et al. 1998:
+    0.049 × SOC^1.139): the project equilibrium under 1.5 × A0 is IOM + 1.5 × (50 − IOM), and
+    after 20 years the stock lies between 50 and that equilibrium; the baseline stays at 50."""
+    p = _project(tmp_path, model="rothc", params="")
+    p.write_text(p.read_text().replace('soil = { soc_t_ha = 50.0 }',
+                                       'soil = { soc_t_ha = 50.0, clay_pct = 23.4 }\n'
+                                       + _rothamsted_climate(shared_reference)))
+    res = run_project(load_project(p))
+    run = {(x.field_id, x.scenario): x for x in res.runs}
+    base, proj = run[("f1", "baseline")], run[("f1", "more_input")]
+    np.testing.assert_allclose(base.soc_t_ha, 50.0, rtol=1e-6)
+    iom = 0.049 * 50.0 ** 1.139
+    eq = iom + 1.5 * (50.0 - iom)
+    assert 50.0 < proj.soc_t_ha[0, -1] < eq
+    s = res.summary["scenarios"]["more_input"]["fields"]["f1"]
+    assert 0 < s["stable_sink_t_c"]["mean"] < s["total_sink_t_c"]["mean"]
+
+
+def test_rothc_needs_clay(tmp_path: Path, shared_reference: Path) -> None:
+    from soilsink.io.errors import InputError
+
+    p = _project(tmp_path, model="rothc", params="")
+    p.write_text(p.read_text().replace('soil = { soc_t_ha = 50.0 }',
+                                       'soil = { soc_t_ha = 50.0 }\n' + _rothamsted_climate(shared_reference)))
+    with pytest.raises(InputError, match=r"fields\[0\].soil.clay_pct"):
+        run_project(load_project(p))

@@ -109,3 +109,16 @@ f_lu = { kind = "constant", value = 0.69 }
     eq = p[:, 2] + (p[:, -1] - p[:, 2]) / (18 / 20)  # the equilibrium implied by the last 18 years
     np.testing.assert_allclose(p[:, 12], p[:, 2] + (eq - p[:, 2]) * 10 / 20)
     assert proj.loc[2045, "soc_t_ha_mean"] > s0
+
+
+def test_unknown_ipcc_categories_named_by_key_path(tmp_path: Path) -> None:
+    path = write_project(tmp_path, draws=5)
+    text = path.read_text().replace('input_level = "high_without_manure"', 'input_level = "huge"')
+    text = text.replace('soil_class = "HAC"\nsoil_type = "Luvisol"\nthreshold_t_ha = 500.0\nsoil = { soc_t_ha',
+                        'soil_class = "XYZ"\nsoil_type = "Luvisol"\nthreshold_t_ha = 500.0\nsoil = { soc_t_ha')
+    path.write_text(text)
+    with pytest.raises(InputError) as info:
+        run_project(load_project(path))
+    msg = str(info.value)
+    assert "key 'scenarios[1].management[1].input_level'" in msg and "high_without_manure" in msg
+    assert "key 'fields[1].soil_class'" in msg and "LAC" in msg

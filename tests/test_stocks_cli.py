@@ -93,3 +93,9 @@ def test_gap_is_a_warning_not_an_error(tmp_path: Path) -> None:
 def test_esm_needs_a_reference(tmp_path: Path) -> None:
     result, out = run(tmp_path, GOOD, "--esm")
     assert result.exit_code == 2 and not out.exists()
+
+
+def test_values_in_square_brackets_survive_in_error_messages(tmp_path: Path) -> None:
+    result, out = run(tmp_path, HEADER + "a,0,10,[12],1.0,0\n")
+    assert result.exit_code == 2
+    assert "[12]" in result.output

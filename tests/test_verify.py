@@ -74,3 +74,26 @@ def test_not_a_bundle_exit_2(tmp_path: Path) -> None:
     res = runner.invoke(app, ["verify", str(tmp_path)])
     assert res.exit_code == 2
     assert "manifest.json" in res.output
+
+
+def test_figure_pixels_are_not_numbers(tmp_path: Path) -> None:
+    """A different PNG payload (another platform's font rendering) is not a number difference."""
+    import re
+
+    _, out = _bundle(tmp_path)
+    html = out / "report.html"
+    text = html.read_bytes()
+    first = re.search(rb"data:image/png;base64,([A-Za-z0-9+/=]+)", text)
+    html.write_bytes(text.replace(first.group(1), b"iVBORw0KGgo=", 1))
+    res = runner.invoke(app, ["verify", str(out)])
+    assert res.exit_code == 0, res.output
+
+
+def test_bracketed_paths_printed_verbatim(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", draws=20, seed=3)
+    out = tmp_path / "bundle[v1]"
+    res = runner.invoke(app, ["account", str(project), "-o", str(out), "--quiet"], terminal_width=300)
+    assert res.exit_code == 0, res.output
+    assert "bundle[v1]" in res.output
+    res = runner.invoke(app, ["verify", str(out)], terminal_width=300)
+    assert res.exit_code == 0 and "bundle[v1]" in res.output

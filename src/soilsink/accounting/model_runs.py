@@ -11,7 +11,9 @@ drawn per draw (parameter ``c_input``; constant 1 unless the project file declar
 distribution; the baseline keeps m = 1 because A0 is calibrated to the measured stock). Using
 ratios keeps the model consistent with the measured stock while the project file states inputs
 in absolute terms. Manure is added to the plant input (one input stream); ICBM's separate
-manure pool is not used here.
+manure pool and RothC's FYM input are not used here. RothC gets the field's clay, monthly
+climate and ``depth_cm``; ``cover_months`` are recorded but not passed to the engines (one model
+per field serves every scenario; RothC keeps its default cover).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from soilsink.accounting.project import ProjectConfig
 from soilsink.io.errors import InputError, Problem
@@ -60,8 +63,25 @@ def _climate(f) -> dict[str, list[float]] | None:
     if f.climate.table is not None:
         from soilsink.io.tables import read_table
 
-        t = read_table(f.climate.table).sort_values("month")
-        return {k: t[k].astype(float).tolist() for k in ("temp_c", "precip_mm", "pet_mm")}
+        t = read_table(f.climate.table)
+        cols = ("month", "temp_c", "precip_mm", "pet_mm")
+        missing = [c for c in cols if c not in t.columns]
+        if missing:
+            raise InputError(Problem(str(f.climate.table), f"missing column(s): {', '.join(missing)}",
+                                     allowed="a monthly climate table with month, temp_c, precip_mm, pet_mm"))
+        t = t.assign(month=pd.to_numeric(t["month"], errors="coerce")).sort_values("month")
+        if t["month"].tolist() != list(range(1, 13)):
+            raise InputError(Problem(str(f.climate.table), "needs one row per month 1-12", column="month",
+                                     value=t["month"].tolist(), allowed="months 1..12, once each"))
+        out = {}
+        for k in cols[1:]:
+            v = pd.to_numeric(t[k], errors="coerce")
+            if v.isna().any():
+                bad = v[v.isna()].index[0]  # original row position (header = row 1)
+                raise InputError(Problem(str(f.climate.table), "not a number", row=int(bad) + 2, column=k,
+                                         value=t.at[bad, k], allowed="a number"))
+            out[k] = v.astype(float).tolist()
+        return out
     return {"temp_c": list(f.climate.temp_c), "precip_mm": list(f.climate.precip_mm),
             "pet_mm": list(f.climate.pet_mm)}
 
@@ -101,9 +121,17 @@ def model_plan(cfg: ProjectConfig, measured: dict[str, tuple[float, float | None
                 key, dist = f"override|{ov[0]}", validate_dist(cfg, *ov)
             specs.setdefault(key, dist)
             mult_key[(f.id, sc.name)] = key
-    clay = _clay(cfg)
-    years = cfg.project.end_year - cfg.project.start_year
     name = cfg.method.model
+    clay = _clay(cfg)
+    climates: dict[str, Any] = {}
+    if name == "rothc":
+        problems = [Problem(where, f"key 'fields[{i}].soil.clay_pct': RothC needs the clay content",
+                            allowed="soil.clay_pct (%) or a clay_pct column in the horizons table")
+                    for i, f in enumerate(cfg.fields) if clay[f.id] is None]
+        if problems:
+            raise InputError(problems)
+        climates = {f.id: _climate(f) for f in cfg.fields}
+    years = cfg.project.end_year - cfg.project.start_year
     source = f"{name} model, parameters: {cfg.method.parameters or 'defaults'}"
     if cfg.method.parameters_source:
         source += f" ({cfg.method.parameters_source})"
@@ -123,7 +151,8 @@ def model_plan(cfg: ProjectConfig, measured: dict[str, tuple[float, float | None
             kwargs: dict[str, Any] = {"model_params": dict(cfg.method.parameters)}
             if name == "rothc":
                 kwargs["clay_pct"] = clay[f.id]
-                kwargs["climate"] = _climate(f)
+                kwargs["climate"] = climates[f.id]
+                kwargs["model_params"].setdefault("depth_cm", cfg.method.depth_cm)
             res = run_model_scenarios(name, s0, scenarios=scen, years=years, **kwargs)
             for sc in cfg.scenarios:
                 r = res.runs[sc.name]

@@ -21,12 +21,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from soilsink.accounting.uncertainty import Dist
 from soilsink.io.errors import InputError, Problem
 
 MethodKind = Literal["ipcc_tier1", "model", "measure_remeasure"]
@@ -262,12 +264,12 @@ class Uncertainty(_Strict):
 
     draws: int = Field(default=1000, ge=1, le=1_000_000)
     seed: int = Field(default=20260101, ge=0)
-    distributions: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    distributions: dict[str, Dist] = Field(default_factory=dict)
     vm0042_deduction: bool = False
 
     @field_validator("distributions")
     @classmethod
-    def _keys(cls, v: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    def _keys(cls, v: dict[str, Any]) -> dict[str, Any]:
         for key in v:
             parts = key.split(".")
             if not 1 <= len(parts) <= 3 or parts[-1] not in UNCERTAIN_PARAMETERS:
@@ -311,7 +313,12 @@ class ProjectConfig(_Strict):
     scenarios: list[Scenario] = Field(min_length=2)
     uncertainty: Uncertainty = Uncertainty()
     threshold: ThresholdOptions = ThresholdOptions()
-    source_file: Path | None = Field(default=None, exclude=True)
+    _source_file: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source_file(self) -> Path | None:
+        """The project file this configuration was read from (None for a dict)."""
+        return self._source_file
 
     @model_validator(mode="after")
     def _consistent(self) -> ProjectConfig:
@@ -407,15 +414,29 @@ def _problem(file: str, key: str, message: str, value: Any, allowed: str | None)
     return Problem(file=file, message=f"key '{key}': {message}", value=value, allowed=allowed)
 
 
+_DIST_KINDS = ("normal", "truncnormal", "lognormal", "uniform", "triangular", "constant")
+
+
 def _key_path(loc: tuple[Any, ...]) -> str:
+    """``('fields', 1, 'area_ha')`` -> ``fields[1].area_ha``; a distribution key is quoted and the
+    pydantic union tag (``normal``...) after it is left out."""
     out = ""
-    for part in loc:
+    parts = list(loc)
+    i = 0
+    while i < len(parts):
+        part = parts[i]
         if isinstance(part, int):
             out += f"[{part}]"
-        elif str(part).startswith("function-") or part in ("dict[str,dict[str,any]]",):
-            continue
+        elif str(part).startswith("function-"):
+            pass
         else:
             out += ("." if out else "") + str(part)
+            if part == "distributions" and i + 1 < len(parts):
+                out += f'."{parts[i + 1]}"'
+                i += 1
+                if i + 1 < len(parts) and parts[i + 1] in _DIST_KINDS:
+                    i += 1
+        i += 1
     return out or "(top level)"
 
 
@@ -440,6 +461,8 @@ def _allowed(err: dict[str, Any], model_fields: dict[str, Any]) -> str | None:
         return "a string"
     if kind in ("too_short", "too_long"):
         return f"length between {ctx.get('min_length', 0)} and {ctx.get('max_length', 'any')}"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return "kind = " + " | ".join(_DIST_KINDS)
     if kind == "string_pattern_mismatch":
         return f"text matching {ctx.get('pattern')}"
     return None
@@ -484,7 +507,7 @@ def project_from_dict(data: dict[str, Any], *, base_dir: Path, source_file: Path
     if problems:
         raise InputError(problems)
     if source_file is not None:
-        cfg = cfg.model_copy(update={"source_file": Path(source_file).resolve()})
+        cfg._source_file = Path(source_file).resolve()
     return cfg
 
 

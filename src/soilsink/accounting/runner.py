@@ -117,21 +117,11 @@ def _check_override_scopes(cfg: ProjectConfig) -> None:
         raise InputError(problems)
 
 
-def _validate_dist(cfg: ProjectConfig, key: str, table: dict) -> Any:
-    from pydantic import TypeAdapter, ValidationError
+def _validate_dist(cfg: ProjectConfig, key: str, dist: Any) -> Any:
+    """The override's distribution (validated with its key path when the project file was read)."""
+    from soilsink.accounting.uncertainty import as_dist
 
-    from soilsink.accounting.project import problems_from_validation
-    from soilsink.accounting.uncertainty import Dist
-
-    try:
-        return TypeAdapter(Dist).validate_python(table)
-    except ValidationError as exc:
-        problems = problems_from_validation(exc, _where(cfg))
-        raise InputError([
-            Problem(p.file, p.message.replace("key '", f"key 'uncertainty.distributions.\"{key}\".", 1),
-                    value=p.value, allowed=p.allowed)
-            for p in problems
-        ]) from None
+    return as_dist(dist, name=f"uncertainty.distributions.{key}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -253,6 +243,7 @@ def _ipcc_plan(cfg: ProjectConfig) -> Plan:
     method = cfg.method
     measured = measured_stocks(cfg) if method.soc_ref == "measured" else {}
     specs: dict[str, Any] = {}
+    problems: list[Problem] = []
     plan: dict[tuple[str, str], list[tuple[int, dict[str, str]]]] = {}
     sources: dict[tuple[str, str], list[str]] = {}
     start_key: dict[str, str] = {}
@@ -276,17 +267,17 @@ def _ipcc_plan(cfg: ProjectConfig) -> Plan:
                     factors = ipcc.lookup(method.edition, f.climate_zone, f.soil_class, m.land_use,
                                           m.tillage, m.input_level)
                 except InputError as exc:
-                    raise InputError([
-                        Problem(_where(cfg),
-                                f"key 'fields[{fi}]' (climate_zone/soil_class) with "
-                                f"'scenarios[{si}].management[{mi}]': {p.message}"
-                                + (f" [{p.column}]" if p.column else ""),
-                                value=p.value, allowed=p.allowed)
-                        for p in exc.problems
-                    ]) from None
+                    for p in exc.problems:
+                        key = _ipcc_key(p.column, fi, si, mi)
+                        text = f"key '{key}': {p.message} (IPCC {method.edition} tables)"
+                        if text not in {q.message for q in problems}:
+                            problems.append(Problem(_where(cfg), text, value=p.value, allowed=p.allowed))
+                    continue
                 defaults = factors.distributions()
                 keys: dict[str, str] = {}
                 for param in ("soc_ref", "f_lu", "f_mg", "f_i"):
+                    if param == "soc_ref" and f.id in start_key:
+                        continue  # the measured start stock replaces SOC_REF
                     name = factors.cells.get(param, f"{param}|const1")
                     dist = defaults[param]
                     ov = override_for(cfg, param, f.id, sc.name)
@@ -299,6 +290,8 @@ def _ipcc_plan(cfg: ProjectConfig) -> Plan:
                 srcs += [s for s in factors.sources if s not in srcs]
             plan[(f.id, sc.name)] = steps
             sources[(f.id, sc.name)] = srcs
+    if problems:
+        raise InputError(problems)
 
     years = cfg.project.end_year - cfg.project.start_year
 
@@ -315,6 +308,23 @@ def _ipcc_plan(cfg: ProjectConfig) -> Plan:
         return runs
 
     return specs, compute, {}
+
+
+def _ipcc_key(column: str | None, fi: int, si: int, mi: int) -> str:
+    """Key path of the project value behind an IPCC lookup problem (by the lookup's column)."""
+    col = (column or "").lower()
+    step = f"scenarios[{si}].management[{mi}]"
+    if "climate" in col:
+        return f"fields[{fi}].climate_zone"
+    if "soil_class" in col:
+        return f"fields[{fi}].soil_class"
+    if "f_i" in col or "input" in col:
+        return f"{step}.input_level"
+    if "f_mg" in col or "management" in col:
+        return f"{step}.tillage"
+    if "land_use" in col or "f_lu" in col:
+        return f"{step}.land_use"
+    return f"fields[{fi}] with {step}"
 
 
 def _factor_product(draws: dict[str, np.ndarray], keys: dict[str, str]) -> np.ndarray:
@@ -416,51 +426,53 @@ def run_project(cfg: ProjectConfig, *, quiet: bool = True) -> ProjectResult:
     _check_override_scopes(cfg)
     n = cfg.uncertainty.draws
     progress = _Progress(quiet, total=3 + len(cfg.fields) * len(cfg.projects))
-    thresholds = field_thresholds(cfg)
-    thr_draws: dict[str, Any] = {}
-    specs, compute, extra = PLANS[cfg.method.kind](cfg)
-    for f in cfg.fields:
-        ov = override_for(cfg, "threshold", f.id, None)
-        if ov is not None and thresholds[f.id] is not None:
-            name = f"override|{ov[0]}"
-            specs.setdefault(name, _validate_dist(cfg, *ov))
-            thr_draws[f.id] = name
-    progress.step("parameters")
-    names = sorted(specs)
-    draws = draw({k: specs[k] for k in names}, n, cfg.uncertainty.seed)
-    progress.step("draws")
-    runs = compute(draws)
-    progress.step("trajectories")
-    by_key = {(r.field_id, r.scenario): r for r in runs}
+    try:
+        thresholds = field_thresholds(cfg)
+        thr_draws: dict[str, Any] = {}
+        specs, compute, extra = PLANS[cfg.method.kind](cfg)
+        for f in cfg.fields:
+            ov = override_for(cfg, "threshold", f.id, None)
+            if ov is not None and thresholds[f.id] is not None:
+                name = f"override|{ov[0]}"
+                specs.setdefault(name, _validate_dist(cfg, *ov))
+                thr_draws[f.id] = name
+        progress.step("parameters")
+        names = sorted(specs)
+        draws = draw({k: specs[k] for k in names}, n, cfg.uncertainty.seed)
+        progress.step("draws")
+        runs = compute(draws)
+        progress.step("trajectories")
+        by_key = {(r.field_id, r.scenario): r for r in runs}
 
-    years = np.asarray(cfg.years)
-    frames = []
-    per_field: dict[str, dict[str, dict[str, np.ndarray]]] = {}
-    for f in cfg.fields:
-        base = by_key[(f.id, cfg.baseline.name)]
-        thr = draws[thr_draws[f.id]] if f.id in thr_draws else thresholds[f.id]
-        for sc in cfg.scenarios:
-            run = by_key[(f.id, sc.name)]
-            cols = _row_block(f.id, sc.name, sc.role, years, f.area_ha, thresholds[f.id], run)
-            if sc.role == "project":
-                q: dict[str, np.ndarray] = {}
-                for pool, b, p in (("total", base.soc_t_ha, run.soc_t_ha),
-                                   ("stable", base.stable_soc_t_ha, run.stable_soc_t_ha)):
-                    if b is None or p is None:
-                        continue
-                    cap = thr if pool == cfg.threshold.pool else None  # the threshold caps its own pool
-                    res = sink(b, p, area_ha=f.area_ha, threshold_t_ha=cap, pool=pool)
-                    for k in ("sink_t_c", "sink_t_co2e", "sink_t_c_per_yr", "not_creditable_t_c",
-                              "baseline_change_t_c", "project_change_t_c", "project_change_uncapped_t_c"):
-                        q[f"{pool}_{k}"] = np.broadcast_to(np.asarray(getattr(res, k), dtype=float), (n,)).copy()
-                    cum = np.concatenate([np.zeros((n, 1)), np.cumsum(res.annual_sink_t_c, axis=-1)], axis=-1)
-                    q[f"{pool}_cumulative_sink_t_c"] = cum
-                    cols.update(_stats_rows(cum, "sink_t_c" if pool == "total" else "stable_sink_t_c"))
-                per_field.setdefault(sc.name, {})[f.id] = q
-                progress.step(f"{f.id} / {sc.name}")
-            frames.append(pd.DataFrame(cols))
-    results = pd.concat([*frames, _totals(cfg, by_key, per_field, years)], ignore_index=True)
-    progress.close()
+        years = np.asarray(cfg.years)
+        frames = []
+        per_field: dict[str, dict[str, dict[str, np.ndarray]]] = {}
+        for f in cfg.fields:
+            base = by_key[(f.id, cfg.baseline.name)]
+            thr = draws[thr_draws[f.id]] if f.id in thr_draws else thresholds[f.id]
+            for sc in cfg.scenarios:
+                run = by_key[(f.id, sc.name)]
+                cols = _row_block(f.id, sc.name, sc.role, years, f.area_ha, thresholds[f.id], run)
+                if sc.role == "project":
+                    q: dict[str, np.ndarray] = {}
+                    for pool, b, p in (("total", base.soc_t_ha, run.soc_t_ha),
+                                       ("stable", base.stable_soc_t_ha, run.stable_soc_t_ha)):
+                        if b is None or p is None:
+                            continue
+                        cap = thr if pool == cfg.threshold.pool else None  # the threshold caps its own pool
+                        res = sink(b, p, area_ha=f.area_ha, threshold_t_ha=cap, pool=pool)
+                        for k in ("sink_t_c", "sink_t_co2e", "sink_t_c_per_yr", "not_creditable_t_c",
+                                  "baseline_change_t_c", "project_change_t_c", "project_change_uncapped_t_c"):
+                            q[f"{pool}_{k}"] = np.broadcast_to(np.asarray(getattr(res, k), dtype=float), (n,)).copy()
+                        cum = np.concatenate([np.zeros((n, 1)), np.cumsum(res.annual_sink_t_c, axis=-1)], axis=-1)
+                        q[f"{pool}_cumulative_sink_t_c"] = cum
+                        cols.update(_stats_rows(cum, "sink_t_c" if pool == "total" else "stable_sink_t_c"))
+                    per_field.setdefault(sc.name, {})[f.id] = q
+                    progress.step(f"{f.id} / {sc.name}")
+                frames.append(pd.DataFrame(cols))
+        results = pd.concat([*frames, _totals(cfg, by_key, per_field, years)], ignore_index=True)
+    finally:
+        progress.close()
     summary = _summary(cfg, per_field, thresholds, C_TO_CO2)
     summary.update(extra)
     parameters = {k: _jsonable(specs[k]) for k in names}
@@ -528,6 +540,7 @@ def _summary(cfg, per_field, thresholds, c_to_co2) -> dict[str, Any]:
                     totals[k] = totals.get(k, 0) + v
         total = {k: stats(v) for k, v in sorted(totals.items())}
         if cfg.uncertainty.vm0042_deduction:
+            # standard uncertainty of the estimate = SD of its Monte Carlo draws
             s = totals["total_sink_t_co2e"]
             se = float(np.std(s, ddof=1)) if len(s) > 1 else 0.0
             total["vm0042_deduction_t_co2e"] = _jsonable(vm0042_deduction(float(np.mean(s)), se))

@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from soilsink.io.errors import InputError, InputWarning
 
@@ -34,17 +35,17 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 result = func(*args, **kwargs)
             except InputError as exc:
                 _show_warnings(caught)
-                err_console.print(f"[bold red]error:[/] {exc}", markup=True)
+                err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
                 raise typer.Exit(EXIT_BAD_INPUT) from None
             except FileNotFoundError as exc:
                 _show_warnings(caught)
                 name = exc.filename or str(exc)
-                err_console.print(f"[bold red]error:[/] file not found: {name}", markup=True)
+                err_console.print(f"[bold red]error:[/] file not found: {escape(str(name))}", markup=True)
                 raise typer.Exit(EXIT_BAD_INPUT) from None
             except Exception as exc:  # pydantic without importing it eagerly
                 if type(exc).__name__ == "ValidationError" and "pydantic" in type(exc).__module__:
                     _show_warnings(caught)
-                    err_console.print(f"[bold red]error:[/] {exc}", markup=True)
+                    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
                     raise typer.Exit(EXIT_BAD_INPUT) from None
                 raise
         _show_warnings(caught)
@@ -56,7 +57,7 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
     for w in caught:
         if issubclass(w.category, InputWarning):
-            err_console.print(f"[yellow]warning:[/] {w.message}", markup=True)
+            err_console.print(f"[yellow]warning:[/] {escape(str(w.message))}", markup=True)
         else:
             print(f"warning: {w.message}", file=sys.stderr)
 

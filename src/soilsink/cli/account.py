@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from soilsink.cli._app import app
 from soilsink.cli._common import err_console, friendly_errors, out_console
@@ -25,6 +26,21 @@ def run_and_write(project_file: Path, out: Path, *, quiet: bool) -> dict:
     return result.summary
 
 
+DEMO_PROJECTS = (("PROJECT.toml", "bundle"), ("PROJECT_model.toml", "bundle-model"))
+
+
+def run_demo_bundles(outdir: Path, *, quiet: bool = True) -> list[tuple[Path, dict]]:
+    """Account the embedded demo projects (IPCC Tier 1 and ICBM) into ``outdir/bundle`` and
+    ``outdir/bundle-model``; return ``[(bundle path, summary), ...]``."""
+    from soilsink.data import data_path
+
+    done = []
+    for name, folder in DEMO_PROJECTS:
+        out = Path(outdir) / folder
+        done.append((out, run_and_write(data_path("demo_project", name), out, quiet=quiet)))
+    return done
+
+
 @app.command("account")
 @friendly_errors
 def account(
@@ -38,9 +54,11 @@ def account(
         for name, block in summary["scenarios"].items():
             s = block["total"]["total_sink_t_co2e"]
             out_console.print(
-                f"{name}: sink {s['mean']:,.1f} t CO2e (95 % interval {s['lo95']:,.1f} to {s['hi95']:,.1f})"
+                f"{name}: sink {s['mean']:,.1f} t CO2e (95 % interval {s['lo95']:,.1f} to {s['hi95']:,.1f})",
+                markup=False,
             )
-    out_console.print(f"wrote {out}/ (results.csv, results.parquet, summary.json, report.html, manifest.json)")
+    out_console.print(f"wrote {out}/ (results.csv, results.parquet, summary.json, report.html, manifest.json)",
+                      markup=False)
 
 
 @app.command("verify")
@@ -55,8 +73,8 @@ def verify(
 
     report = verify_bundle(bundle, render_report=render_project_report, quiet=quiet)
     if report.ok:
-        out_console.print(f"ok: {bundle} reproduces bit for bit ({', '.join(report.checked)})")
+        out_console.print(f"ok: {bundle} reproduces bit for bit ({', '.join(report.checked)})", markup=False)
         return
     for line in report.lines():
-        err_console.print(f"[bold red]verify:[/] {line}", markup=True)
+        err_console.print(f"[bold red]verify:[/] {escape(line)}", markup=True)
     raise typer.Exit(1)

@@ -64,5 +64,8 @@ def equilibrium_cmd(
     inp.nsteps = 12
     _, year = run_official(inp, equilibrium=equilibrium.value)
     row = year.iloc[0]
-    for col in year.columns[1:]:
-        out_console.print(f"{col},{row[col]!r}")
+    out_console.print("pool,value")
+    for col in year.columns[2:]:
+        out_console.print(f"{col},{float(row[col])!r}")
+    if equilibrium is Equilibrium.spinup:
+        out_console.print(f"spinup_months,{int(row['Month'])}")

@@ -33,6 +33,25 @@ _ALIASES = {"henin-dupuis": "henin_dupuis", "one_pool": "henin_dupuis", "onepool
 ROTHC_FACTORIES = ("som_model", "RothCModel", "RothC")
 
 
+#: The shared vocabulary of accounting (project files) -> RothC adapter argument names.
+_ROTHC_NAMES = {"clay_pct": "clay", "depth_cm": "depth", "iom_t_ha": "iom", "temp_c": "tas_c",
+                "precip_mm": "rain_mm", "silt_pct": "silt", "bd_g_cm3": "bd", "oc_pct": "oc"}
+#: RothC's topsoil moisture deficit uses 0.75 × open-pan evaporation as evapotranspiration
+#: (RothC model description, Coleman & Jenkinson 2014, §2.4 / official code ``RMF_Moist``),
+#: so a potential evapotranspiration series is given to RothC as open pan = PET / 0.75.
+PAN_TO_PET = 0.75
+
+
+def _rothc_vocabulary(params: dict[str, Any]) -> dict[str, Any]:
+    out = {_ROTHC_NAMES.get(k, k): v for k, v in params.items()}
+    if "pet_mm" in out:
+        if "evap_mm" in out:
+            raise InputError(Problem(file="<model choice>", column="climate", value="pet_mm + evap_mm",
+                                     message="give either PET or open-pan evaporation, not both"))
+        out["evap_mm"] = [float(x) / PAN_TO_PET for x in out.pop("pet_mm")]
+    return out
+
+
 def _rothc(**params: Any) -> SOMModel:
     try:
         module = importlib.import_module("soilsink.models.rothc")
@@ -42,17 +61,15 @@ def _rothc(**params: Any) -> SOMModel:
         raise InputError(Problem(file="<model choice>", column="model", value="rothc",
                                  message="the RothC engine (soilsink.models.rothc) is not installed",
                                  allowed="henin_dupuis, icbm")) from exc
+    params = _rothc_vocabulary(params)
     for attr in ROTHC_FACTORIES:
         factory: Callable[..., SOMModel] | None = getattr(module, attr, None)
         if factory is not None:
-            return factory(**params)
-    from soilsink.models.rothc_model import som_model
-
-    try:
-        return som_model(**params)
-    except ValueError as exc:
-        raise InputError(Problem(file="<model choice>", column="model", value="rothc",
-                                 message=f"bad RothC parameters: {exc}")) from exc
+            try:
+                return factory(**params)
+            except ValueError as exc:
+                raise InputError(Problem(file="<model choice>", column="model", value="rothc",
+                                         message=f"bad RothC parameters: {exc}")) from exc
     raise InputError(Problem(file="<model choice>", column="model", value="rothc",
                              message="soilsink.models.rothc has no SOMModel adapter "
                                      f"({' / '.join(ROTHC_FACTORIES)})",

@@ -17,7 +17,7 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F
 def png_base64(fig: Figure, dpi: int = 96) -> str:
     """Encode ``fig`` as base64 PNG with no 'Software' or date metadata (identical bytes per run)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -25,7 +25,7 @@ def trajectory_figure(results: pd.DataFrame, field_id: str, scenarios: list[str]
                       threshold_pool: str = "total") -> Figure:
     """SOC (solid, 95 % band) and stable SOC (dashed) per scenario for one field, threshold line."""
     d = results[results["field_id"] == field_id]
-    fig = Figure(figsize=(6.4, 3.6))
+    fig = Figure(figsize=(6.4, 3.6), layout="constrained")
     ax = fig.add_subplot()
     for i, sc in enumerate(scenarios):
         s = d[d["scenario"] == sc].sort_values("year")
@@ -37,6 +37,7 @@ def trajectory_figure(results: pd.DataFrame, field_id: str, scenarios: list[str]
     thr = d["threshold_t_ha"].dropna()
     if len(thr):
         ax.axhline(float(thr.iloc[0]), color="black", ls=":", lw=1.2, label=f"threshold ({threshold_pool} SOC)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("year")
     ax.set_ylabel("SOC stock (t C/ha)")
     ax.set_title(f"Field {field_id}")
@@ -51,7 +52,7 @@ def sink_figure(summary: dict, scenario: str, field_ids: list[str]) -> Figure:
     q = [fields[f]["total_sink_t_co2e"] for f in field_ids]
     mean = np.array([x["mean"] for x in q])
     y = np.arange(len(field_ids))
-    fig = Figure(figsize=(6.4, 0.6 + 0.5 * len(field_ids)))
+    fig = Figure(figsize=(6.4, 0.8 + 0.5 * len(field_ids)), layout="constrained")
     ax = fig.add_subplot()
     ax.barh(y, mean, color=PALETTE[1], alpha=0.6)
     ax.hlines(y, [x["lo95"] for x in q], [x["hi95"] for x in q], color="black", lw=1)
@@ -69,7 +70,7 @@ def map_figure(fields: list[dict]) -> Figure | None:
     pts = [f for f in fields if f.get("lon") is not None and f.get("lat") is not None]
     if not pts:
         return None
-    fig = Figure(figsize=(5.0, 4.0))
+    fig = Figure(figsize=(5.0, 4.0), layout="constrained")
     ax = fig.add_subplot()
     lon = np.array([f["lon"] for f in pts])
     lat = np.array([f["lat"] for f in pts])

@@ -84,12 +84,15 @@ def render_project_report(cfg: Any, result: Any) -> str:
                 "per_yr": q["total_sink_t_c_per_yr"], "not_creditable": q["total_not_creditable_t_c"],
                 "stable": q.get("stable_sink_t_c"),
             })
-        sinks.append({"scenario": sc.name, "rows": rows, "vm0042": block["total"].get("vm0042_deduction")})
+        sinks.append({"scenario": sc.name, "rows": rows, "vm0042": block["total"].get("vm0042_deduction_t_co2e")})
 
     sources = sorted({s for r in result.runs for s in r.sources})
+    first = res[(res["role"] == "baseline") & (res["year"] == cfg.project.start_year)]
+    start_soc = dict(zip(first["field_id"], first["soc_t_ha_mean"], strict=True))
     template = _env().get_template("project_report.html.j2")
     return template.render(
         cfg=cfg, fields=fields, scenarios=cfg.scenarios, method_text=METHOD_TEXT.get(cfg.method.kind, ""),
         summary=result.summary, figures=figures, sink_figs=sink_figs, map_png=map_png, sinks=sinks,
         thresholds=result.thresholds_t_ha, sources=sources, version=__version__, fmt=_fmt,
+        parameters=result.parameters, start_soc=start_soc,
     )

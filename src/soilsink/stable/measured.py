@@ -141,7 +141,8 @@ def capacity_stocks(
     Layer capacity (g/kg) from :func:`soilsink.stable.capacity.maoc_capacity` with the fine
     fraction ``clay_pct + silt_pct`` (a column ``fine_pct`` is used instead when present, e.g.
     the < 20 µm fraction Hassink's regression was fitted on); a ``mineralogy`` column, when
-    present, overrides the ``mineralogy`` argument per layer. Columns out: ``site_id, top_cm,
+    present, overrides the ``mineralogy`` argument per layer. A site with a layer lacking texture
+    (in the interval; any layer for ESM) gets no capacity (NaN). Columns out: ``site_id, top_cm,
     bottom_cm, maoc_capacity_t_ha, capacity_method`` and, where measured stable carbon exists,
     ``stable_soc_t_ha, saturation_deficit_t_ha, saturation_ratio``.
     """
@@ -162,6 +163,10 @@ def capacity_stocks(
     st = _stocks(h, CAPACITY_CONC_COL, top_cm, bottom_cm, reference_mass_t_ha, esm_method)
     out = st[["site_id", "top_cm", "bottom_cm"]].copy()
     out["maoc_capacity_t_ha"] = st["soc_stock_t_ha"].to_numpy()
+    # a layer without texture would be summed as zero capacity: such a site gets no capacity
+    inside = h[_in_interval(h, top_cm, bottom_cm)] if reference_mass_t_ha is None else h
+    complete = inside.groupby("site_id")[CAPACITY_CONC_COL].apply(lambda v: bool(v.notna().all()))
+    out.loc[~out["site_id"].map(complete).fillna(False).astype(bool), "maoc_capacity_t_ha"] = np.nan
     out["capacity_method"] = method
     has_frac = any(c in h.columns for c in ("maoc_g_kg", "maoc_frac", "poc_g_kg"))
     if has_frac:

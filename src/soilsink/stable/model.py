@@ -36,3 +36,38 @@ def rothc_stable_soc(pools: Mapping[str, Any] | Any) -> Any:
             raise KeyError(f"RothC pools lack {want!r} (have: {', '.join(map(str, names))})")
         found[want] = pools[candidates[0]]
     return found["HUM"] + found["IOM"]
+
+
+def rothc_equilibrium_stable(ds: Any, soc_t_ha: Any) -> Any:
+    """Stable SOC (t C/ha) of a site whose measured SOC is taken as its RothC equilibrium.
+
+    The usual RothC initialisation (e.g. FAO GSOCseq 2020): the annual plant input is set so
+    that the exact equilibrium SOC equals ``soc_t_ha`` (``soilsink.models.rothc.inputs_for_target``,
+    monthly pattern of ``c_input`` in the first 12 months of ``ds``), IOM from ``ds`` or by
+    Falloon et al. (1998); the stable part of that state is HUM + IOM. ``ds`` is a RothC forcing
+    dataset (see ``soilsink.models.rothc.simulate``) over any cell dimensions; ``soc_t_ha``
+    broadcasts against them. Returns an ``xarray.DataArray`` named ``stable_soc_t_ha`` with
+    ``attrs["method"] = "rothc_hum_iom"``; cells whose SOC is below the no-input equilibrium
+    get NaN.
+    """
+    import numpy as np
+    import xarray as xr
+
+    from soilsink.models import rothc
+
+    target = soc_t_ha if isinstance(soc_t_ha, xr.DataArray) else xr.DataArray(np.asarray(soc_t_ha, dtype=float))
+    annual = rothc.inputs_for_target(ds, target)
+    src = ds.isel(time=slice(0, 12))
+    pattern = src["c_input"].astype(float) if "c_input" in src else xr.DataArray(np.full(12, 1.0), dims=["time"])
+    total = pattern.sum("time")
+    pattern = xr.where(total > 0, pattern / total.where(total > 0, 1.0), 1.0 / 12.0)
+    forcing = src.copy()
+    forcing["c_input"] = pattern * annual.fillna(0.0)
+    base = ds.copy()
+    if "iom" not in base:
+        base["iom"] = rothc.falloon_iom(target)
+    pools = rothc.equilibrium(base, equilibrium_forcing=forcing)
+    stable = rothc_stable_soc(pools).where(annual.notnull())
+    stable.name = "stable_soc_t_ha"
+    stable.attrs = {"units": "t ha-1", "method": METHOD_ROTHC}
+    return stable

@@ -94,25 +94,33 @@ def empirical_thresholds(
     label = f"p{q:g}" if kind == "percentile" else kind
 
     rows = []
-    keys_all = sites[by].astype("string").fillna("").drop_duplicates()
-    keys_all = sorted(tuple(r) for r in keys_all.itertuples(index=False))
-    group_key = sites[by].astype("string").fillna("").apply(tuple, axis=1) if len(sites) else pd.Series([], dtype=object)
-    for key in keys_all:
-        in_group = (group_key == key).to_numpy() & ref.to_numpy()
-        soc = sites.loc[in_group, SOC_COL].to_numpy(dtype=float)
-        stable = sites.loc[in_group, STABLE_COL].to_numpy(dtype=float) if has_stable else None
+    keyframe = sites[by].astype("string").fillna("")
+    positions = keyframe.groupby(by, sort=True).indices if len(sites) else {}
+    is_ref = ref.to_numpy()
+    soc_all = sites[SOC_COL].to_numpy(dtype=float)
+    stable_all = sites[STABLE_COL].to_numpy(dtype=float) if has_stable else None
+    for raw_key, pos in positions.items():
+        key = raw_key if isinstance(raw_key, tuple) else (raw_key,)
+        pos = pos[is_ref[pos]]
+        soc = soc_all[pos]
         row = dict(zip(by, key, strict=True))
-        row["n_reference"] = int(np.sum(~np.isnan(soc)))
         soc_ok = soc[~np.isnan(soc)]
-        idx = _resamples(_group_seed(seed, key), soc_ok.size, n_boot)
-        row.update(_estimate(soc_ok, idx, kind, q, "threshold_soc_t_ha"))
+        row["n_reference"] = int(soc_ok.size)
         if has_stable:
+            stable = stable_all[pos]
             stable_ok = stable[~np.isnan(stable)]
+            shared = stable_ok.size == soc_ok.size  # every site has both: same resamples
+            arrays = [soc_ok, stable_ok] if shared else [soc_ok]
+            boots = _bootstrap(arrays, _group_seed(seed, key), n_boot, kind, q)
+            if not shared:
+                boots += _bootstrap([stable_ok], _group_seed(seed, (*key, "stable")), n_boot, kind, q)
+            row.update(_estimate(soc_ok, boots[0], kind, q, "threshold_soc_t_ha"))
             row["n_reference_stable"] = int(stable_ok.size)
-            if stable_ok.size != soc_ok.size:  # not every site has stable carbon: own resamples
-                idx = _resamples(_group_seed(seed, (*key, "stable")), stable_ok.size, n_boot)
-            row.update(_estimate(stable_ok, idx, kind, q, "threshold_stable_soc_t_ha"))
-            row["stable_method"] = _stable_methods(sites.loc[in_group])
+            row.update(_estimate(stable_ok, boots[1], kind, q, "threshold_stable_soc_t_ha"))
+            row["stable_method"] = _stable_methods(sites.iloc[pos])
+        else:
+            boots = _bootstrap([soc_ok], _group_seed(seed, key), n_boot, kind, q)
+            row.update(_estimate(soc_ok, boots[0], kind, q, "threshold_soc_t_ha"))
         row["stat"] = label
         row["method"] = "empirical"
         if row["n_reference"] == 0:
@@ -141,16 +149,34 @@ def _stable_methods(group: pd.DataFrame) -> str:
     return "+".join(sorted(names)) or "given"
 
 
-def _resamples(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
-    """Indices of ``n_boot`` bootstrap resamples of ``n`` values (shape n_boot × n)."""
-    return rng.integers(0, n, size=(n_boot, n)) if n else np.empty((n_boot, 0), dtype=int)
+#: Largest resample block (values) drawn at once, to bound memory for big groups.
+_BLOCK_VALUES = 4_000_000
 
 
-def _estimate(values: np.ndarray, idx: np.ndarray, kind: str, q: float | None, name: str) -> dict:
-    """Statistic and percentile-bootstrap 95 % bounds of ``values`` (no NaN)."""
+def _bootstrap(arrays: list[np.ndarray], rng: np.random.Generator, n_boot: int, kind: str,
+               q: float | None) -> list[np.ndarray]:
+    """Bootstrap statistics of each array (all of one length n) over the same ``n_boot`` resamples.
+
+    Resample indices are drawn in blocks whose size depends only on n and ``n_boot``, so the
+    result is reproducible for a given seed.
+    """
+    n = arrays[0].size
+    if n == 0:
+        return [np.full(n_boot, np.nan) for _ in arrays]
+    block = max(1, min(n_boot, _BLOCK_VALUES // n))
+    out = [np.empty(n_boot) for _ in arrays]
+    for start in range(0, n_boot, block):
+        stop = min(start + block, n_boot)
+        idx = rng.integers(0, n, size=(stop - start, n))
+        for values, res in zip(arrays, out, strict=True):
+            res[start:stop] = _apply(values[idx], kind, q, axis=1)
+    return out
+
+
+def _estimate(values: np.ndarray, boot: np.ndarray, kind: str, q: float | None, name: str) -> dict:
+    """Statistic of ``values`` (no NaN) and the percentile 95 % interval of its bootstrap ``boot``."""
     if values.size == 0:
         return {name: np.nan, f"{name}_ci_low": np.nan, f"{name}_ci_high": np.nan}
     point = float(_apply(values, kind, q))
-    boot = _apply(values[idx], kind, q, axis=1)
     low, high = np.percentile(boot, [2.5, 97.5])
     return {name: point, f"{name}_ci_low": float(low), f"{name}_ci_high": float(high)}

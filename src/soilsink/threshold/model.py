@@ -35,11 +35,11 @@ HENIN_DUPUIS_COLUMNS = ("c_input_t_ha_yr", "h", "k_per_yr")
 
 
 def henin_dupuis_equilibrium_t_ha(c_input_t_ha_yr, h, k_per_yr) -> np.ndarray:
-    """Equilibrium SOC C_e = h·A/k (t C/ha) of the Hénin–Dupuis one-pool balance."""
-    a = np.asarray(c_input_t_ha_yr, dtype=float)
-    h = np.asarray(h, dtype=float)
-    k = np.asarray(k_per_yr, dtype=float)
-    return h * a / k
+    """Equilibrium SOC C_e = h·A/k (t C/ha) of the Hénin–Dupuis one-pool balance
+    (``soilsink.models.henin_dupuis.equilibrium_soc``)."""
+    from soilsink.models.henin_dupuis import equilibrium_soc
+
+    return np.asarray(equilibrium_soc(c_input_t_ha_yr, h, k_per_yr), dtype=float)
 
 
 def _numeric(df: pd.DataFrame, col: str, source: str, lo: float, hi: float, lo_open: bool,

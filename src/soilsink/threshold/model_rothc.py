@@ -14,9 +14,9 @@ columns and
 ``dpm_rpm``               optional DPM/RPM ratio of the inputs (RothC-26.3 user guide:
                           0.25 deciduous/tropical woodland, 0.67 unimproved grassland and
                           scrub, 1.44 crops and improved grassland); default 0.67
-``iom_t_ha``              optional inert organic matter; when absent, IOM is made consistent
-                          with the equilibrium SOC by Falloon et al. (1998)
-                          IOM = 0.049 × SOC^1.139 (solved exactly for the fixed point)
+``iom_t_ha``              optional inert organic matter; when absent, the engine makes IOM
+                          consistent with the equilibrium SOC by Falloon et al. (1998)
+                          IOM = 0.049 × SOC^1.139 (``soilsink.models.rothc.falloon_iom``)
 ========================  ===========================================================
 
 The threshold is the periodic steady state of ``soilsink.models.rothc.equilibrium`` (total
@@ -35,20 +35,6 @@ from soilsink.stable.model import rothc_stable_soc
 
 MONTHLY = {"tas_c": "tas", "pr_mm": "pr", "evap_mm": "evap", "c_input_t_ha": "c_input"}
 DEFAULT_DPM_RPM = 0.67  # RothC-26.3 user guide: unimproved grassland and scrub
-FALLOON_A, FALLOON_B = 0.049, 1.139  # Falloon et al. (1998) Soil Biol. Biochem. 30: 1207–1211
-
-
-def _falloon_fixed_point(active_t_ha: np.ndarray) -> np.ndarray:
-    """SOC with SOC = active + 0.049 × SOC^1.139, by Newton's method (monotone, converges)."""
-    soc = np.asarray(active_t_ha, dtype=float).copy()
-    for _ in range(100):
-        f = soc - active_t_ha - FALLOON_A * soc**FALLOON_B
-        df = 1.0 - FALLOON_A * FALLOON_B * soc ** (FALLOON_B - 1.0)
-        step = f / df
-        soc = soc - step
-        if np.all(np.abs(step) < 1e-12 * np.maximum(soc, 1.0)):
-            break
-    return soc
 
 
 def rothc_thresholds(table: pd.DataFrame, by: Sequence[str], *, source: str = "<model inputs>") -> pd.DataFrame:
@@ -106,16 +92,11 @@ def rothc_thresholds(table: pd.DataFrame, by: Sequence[str], *, source: str = "<
     data["fym"] = (("group", "time"), np.zeros(shape))
     data["clay"] = ("group", grid("clay_pct")[:, 0])
     data["depth"] = ("group", grid("depth_cm")[:, 0])
-    given_iom = "iom_t_ha" in t.columns and t["iom_t_ha"].notna().all()
-    data["iom"] = ("group", grid("iom_t_ha")[:, 0] if given_iom else np.zeros(len(keys)))
-    ds = xr.Dataset(data)
-    pools = rothc.equilibrium(ds)
+    if "iom_t_ha" in t.columns and t["iom_t_ha"].notna().all():
+        data["iom"] = ("group", grid("iom_t_ha")[:, 0])
+    # without "iom" the engine makes IOM consistent with the equilibrium SOC (Falloon et al. 1998)
+    pools = rothc.equilibrium(xr.Dataset(data))
     soc = np.asarray(pools["SOC"], dtype=float)
-    hum = np.asarray(pools["HUM"], dtype=float)
-    iom = np.asarray(pools["IOM"], dtype=float)
-    if not given_iom:
-        soc = _falloon_fixed_point(soc)  # active pools do not depend on the inert one
-        iom = soc - np.asarray(pools["SOC"], dtype=float)
-    stable = rothc_stable_soc({"HUM": hum, "IOM": iom})
+    stable = np.asarray(rothc_stable_soc(pools), dtype=float)
     key_frame = pd.DataFrame(keys, columns=by).astype("string")
     return _rows(key_frame, soc, stable, "model_rothc")

@@ -125,6 +125,8 @@ def sink_potential(
         out["stable_saturation_ratio"] = _ratio(scur, sthr)
         if "stable_method" in merged.columns:
             out["stable_method"] = merged["stable_method"]
+        else:  # a site table's own stable_soc_t_ha column
+            out["stable_method"] = np.where(scur.notna(), "given", "")
     for c in ("threshold_method", "threshold_flag"):
         if c in merged.columns:
             out[c] = merged[c]

@@ -35,7 +35,7 @@ def validate_sites(
         raise InputError(
             Problem(source, f"missing column(s): {', '.join(missing)}",
                     allowed="a site table with site_id, " + ", ".join(by) + ", land_use, soc_stock_t_ha "
-                    "[stable_soc_t_ha], or a horizons table")
+                    "(optional stable_soc_t_ha), or a horizons table")
         )
     if out.empty:
         raise InputError(Problem(source, "the table has no rows"))
@@ -93,29 +93,37 @@ def looks_like_horizons(df: pd.DataFrame) -> bool:
 
 
 def sites_from_horizons(horizons: pd.DataFrame, top_cm: float = 0, bottom_cm: float = 30, *,
-                        source: str = "<horizons>") -> pd.DataFrame:
-    """Site table from a validated horizons table: stocks over ``top_cm``–``bottom_cm`` first.
+                        source: str = "<horizons>", stable_method: str | None = "auto",
+                        reference_mass_t_ha: float | None = None, esm_method: str = "linear",
+                        mineralogy: str = "high_activity", climate=None) -> pd.DataFrame:
+    """Site table from a validated horizons table: stocks over ``top_cm``–``bottom_cm`` first
+    (or an equivalent soil mass ``reference_mass_t_ha``).
 
     Columns: ``site_id``, the site attributes (``soil_type``, ``land_use``, ``reference``,
-    ``climate_zone``, ...), ``soc_stock_t_ha`` and, when the table has fractionation columns,
-    ``stable_soc_t_ha`` with ``stable_method`` (see ``soilsink.stable.measured``).
+    ``climate_zone``, ...), ``soc_stock_t_ha`` and, unless the stable method is ``none``,
+    ``stable_soc_t_ha`` with ``stable_method`` (see :func:`soilsink.stable.sites.site_stable_table`;
+    default: measured fractionation where the table has it). Capacity methods add
+    ``capacity_method``, ``maoc_capacity_t_ha``, ``saturation_deficit_t_ha``, ``saturation_ratio``.
     """
     from soilsink import stocks
-    from soilsink.stable.measured import stable_stocks
+    from soilsink.stable.sites import has_fractions, resolve_method, site_stable_table
 
-    soc = stocks.fixed_depth_stocks(horizons, top_cm, bottom_cm)
-    uncovered = soc["soc_stock_t_ha"].isna()
-    for _, r in soc[uncovered].iterrows():
+    table = site_stable_table(horizons, top_cm, bottom_cm, method=stable_method,
+                              reference_mass_t_ha=reference_mass_t_ha, esm_method=esm_method,
+                              mineralogy=mineralogy, climate=climate, source=source)
+    uncovered = table["soc_stock_t_ha"].isna()
+    for _, r in table[uncovered].iterrows():
         warn_input(Problem(source, f"site {r['site_id']!r} left out: {r['note'] or 'no stock'}",
                            column="site_id", value=r["site_id"]))
-    soc = soc[~uncovered]
-    if soc.empty:
-        raise InputError(Problem(source, f"no site covers {top_cm:g}–{bottom_cm:g} cm", allowed="another --depth"))
+    table = table[~uncovered]
+    if table.empty:
+        where = f"{top_cm:g}–{bottom_cm:g} cm" if reference_mass_t_ha is None else f"{reference_mass_t_ha:g} t/ha"
+        raise InputError(Problem(source, f"no site covers {where}", allowed="another --depth or --reference-mass"))
     attrs = stocks.site_attributes(horizons, top_cm, bottom_cm)
-    out = attrs.merge(soc[["site_id", "top_cm", "bottom_cm", "soc_stock_t_ha"]], on="site_id", how="right")
-    if any(c in horizons.columns for c in FRACTION_COLUMNS):
-        st = stable_stocks(horizons, top_cm, bottom_cm, source=source)
-        out = out.merge(st[["site_id", "stable_soc_t_ha", "stable_method"]], on="site_id", how="left")
+    keep = [c for c in table.columns if c != "note"]
+    if resolve_method(stable_method, has_fractions(horizons)) == "none":  # no stable carbon at all
+        keep = [c for c in keep if c not in ("stable_soc_t_ha", "stable_method")]
+    out = attrs.merge(table[keep], on="site_id", how="right")
     first_row = horizons.groupby("site_id")["row"].min() if "row" in horizons.columns else None
     if first_row is not None:
         out["row"] = out["site_id"].map(first_row)

@@ -7,6 +7,7 @@ See ``docs/rothc.md``. Public API: :func:`simulate`, :func:`equilibrium`,
 
 from soilsink.models.rothc.api import equilibrium, falloon_iom, simulate
 from soilsink.models.rothc.inverse import inputs_for_target
+from soilsink.models.rothc.model import RothCModel, som_model
 from soilsink.models.rothc.official_io import (
     MONTH_COLUMNS,
     YEAR_COLUMNS,
@@ -17,6 +18,8 @@ from soilsink.models.rothc.official_io import (
 )
 
 __all__ = [
+    "RothCModel",
+    "som_model",
     "equilibrium",
     "falloon_iom",
     "inputs_for_target",

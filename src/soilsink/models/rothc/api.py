@@ -209,8 +209,34 @@ def _equilibrium(ds, mode, radiocarbon, equilibrium_forcing, opt_rmmoist, opt_sm
     return out, (cell_dims, cell_shape, params, forcing, state)
 
 
+def _apply_initial(initial, state, params, cell_dims, cell_shape, radiocarbon):
+    """Put the given pools (and radiocarbon ages) into ``state``; the soil water deficit keeps
+    its periodic value under the equilibrium forcing; CO2 starts at 0."""
+    n = params.n_cells
+    missing = [p for p in ("DPM", "RPM", "BIO", "HUM") if p not in initial]
+    if missing:
+        raise InputError(Problem("initial pools", "missing pools: " + ", ".join(missing), allowed="DPM RPM BIO HUM [IOM]"))
+
+    def cells(da):
+        return _as_2d(da, cell_dims, cell_shape, 1)[0] * np.ones(n)
+
+    for i, p in enumerate(("DPM", "RPM", "BIO", "HUM")):
+        state[:, i] = cells(initial[p])
+    state[:, 5] = 0.0
+    if radiocarbon:
+        ages = [f"{p}_rage" for p in ("DPM", "RPM", "BIO", "HUM")]
+        if any(a not in initial for a in ages):
+            raise InputError(Problem("initial pools", "radiocarbon needs the pool ages too",
+                                     allowed=" ".join(ages)))
+        for i, a in enumerate(ages):
+            state[:, 6 + i] = state[:, i] * np.exp(-K.CONR * cells(initial[a]))
+    if "IOM" in initial:
+        params = core.CellParams(cells(initial["IOM"]), *params.args()[1:], params.opt_rmmoist)
+    return params
+
+
 def simulate(
-    ds: xr.Dataset, *, equilibrium: str = "exact", radiocarbon: bool = False,
+    ds: xr.Dataset, *, equilibrium: str | xr.Dataset = "exact", radiocarbon: bool = False,
     equilibrium_forcing: xr.Dataset | None = None, opt_rmmoist: int = 1, opt_smdbare: int = 1,
     min_rm_moist: float = K.MIN_RM_MOIST_DEFAULT,
 ) -> xr.Dataset:
@@ -224,9 +250,21 @@ def simulate(
     BIO, HUM, IOM, SOC, CO2 (t C/ha) on ``ds``'s dimensions; with ``radiocarbon`` also deltaC
     (per mil) and radiocarbon ages (yr) of SOC and each pool; ``spinup_months`` per cell.
     Options: ``opt_rmmoist`` 1/2/3, ``opt_smdbare`` 1/2, ``min_rm_moist`` (RothC 2.0.0).
+
+    ``equilibrium`` may also be a Dataset of initial pools (DPM, RPM, BIO, HUM, optional IOM,
+    t C/ha on the cell dimensions; with radiocarbon also DPM_rage..HUM_rage in years): every
+    month of ``ds`` is then simulated from them, the soil water deficit starting from its
+    periodic state under the first 12 months (or ``equilibrium_forcing``).
     """
+    initial = equilibrium if isinstance(equilibrium, xr.Dataset) else None
+    mode = "exact" if initial is not None else equilibrium
     eq, (cell_dims, cell_shape, params, forcing, state) = _equilibrium(
-        ds, equilibrium, radiocarbon, equilibrium_forcing, opt_rmmoist, opt_smdbare, min_rm_moist)
+        ds, mode, radiocarbon, equilibrium_forcing, opt_rmmoist, opt_smdbare, min_rm_moist)
+    if initial is not None:
+        params = _apply_initial(initial, state, params, cell_dims, cell_shape, radiocarbon)
+        eq["spinup_months"] = xr.zeros_like(eq["spinup_months"])
+        eq.attrs["equilibrium"] = "initial pools given"
+        equilibrium_forcing = ds  # run every month of ds from the given state
     nt = ds.sizes[TIME]
     f = forcing(ds)
     nc = params.n_cells

@@ -86,12 +86,14 @@ def initial_state(params: CellParams) -> np.ndarray:
 
 def equilibrium_state(
     forcing12: tuple, params: CellParams, *, mode: str = "exact", radiocarbon: bool = False,
-    tol: float = K.SPINUP_TOL_T_HA, max_years: int = 1_000_000, max_smd_years: int = 100_000,
+    tol: float = K.SPINUP_TOL_T_HA, max_years: int = 100_000, max_smd_years: int = 100_000,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Equilibrium state ``(n_cells, N_STATE)`` under 12 months of forcing and months taken.
 
     ``mode="exact"``: periodic steady state solved exactly (months = 0); ``"spinup"``: the
-    official loop from empty pools (months = months it took, -1 if it did not converge).
+    official loop from empty pools (months = months it took, -1 if it did not converge within
+    ``max_years``). A cell with no decomposition in any month has no steady state: its exact
+    pools are inf (or nan) and a warning is given.
     """
     state = initial_state(params)
     months = np.zeros(params.n_cells, dtype=np.int64)
@@ -103,6 +105,12 @@ def equilibrium_state(
                       int(max_years), state, months)
     else:
         raise ValueError(f"equilibrium must be 'exact' or 'spinup', not {mode!r}")
+    bad = ~np.isfinite(state[:, :4]).all(axis=1)
+    if bad.any():
+        import warnings
+
+        warnings.warn(f"RothC: no steady state in {int(bad.sum())} cell(s) (no decomposition all year)",
+                      RuntimeWarning, stacklevel=2)
     return state, months
 
 

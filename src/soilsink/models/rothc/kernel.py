@@ -43,7 +43,7 @@ OUT_NAMES = ("DPM", "RPM", "BIO", "HUM", "SOC", "CO2")
 #: diagnostic rows
 DIAG_NAMES = ("RM_TMP", "RM_Moist", "SMD", "RM_PC")
 
-BLOCK = 32
+BLOCK = 512
 
 _F2 = types.Array(types.float64, 2, "A", readonly=True)
 _F1 = types.Array(types.float64, 1, "A", readonly=True)
@@ -52,7 +52,7 @@ _S2 = types.Array(types.float64, 2, "C")
 _O3 = types.Array(types.float64, 3, "A")
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _step(
     dpm, rpm, bio, hum, smd, co2, rd, rr, rb, rh,
     tas, pr, evap, pc, cin, fym, dr, modern_pct,
@@ -141,6 +141,20 @@ def _pow_decay(e_h):
  _W_D, _W_R, _W_B, _W_H, _W_SMD, _W_CO2, _W_QD, _W_QR, _W_QB, _W_QH,
  _W_SOC, _W_RMT, _W_RMM, _W_RMP, _W_EH, _W_ED, _W_ER, _W_EB, _W_PLD, _W_PLR, _W_FYD) = range(38)
 _NW = 38
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _copy_row(w, off, row):
+    """``w[off:off + len(row)] = row`` (row may be strided or zero-stride)."""
+    for j in range(row.shape[0]):
+        w[off + j] = row[j]
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _put_row(row, w, off):
+    """``row[:] = w[off:off + len(row)]``."""
+    for j in range(row.shape[0]):
+        row[j] = w[off + j]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -263,6 +277,8 @@ def run_months(
     want_r = out_r.shape[0] == 4
     want_d = diag.shape[0] == 4
     is2 = opt_rmmoist == 2
+    fym_t = fym.strides[0] != 0
+    dr_t = dpm_rpm.strides[0] != 0
     nblocks = (nc + BLOCK - 1) // BLOCK
     B = BLOCK
     for ib in prange(nblocks):
@@ -290,30 +306,40 @@ def run_months(
             w[_W_QR * B + j] = state[c, 7]
             w[_W_QB * B + j] = state[c, 8]
             w[_W_QH * B + j] = state[c, 9]
+        full = nb == B
         for t in range(nt):
-            for j in range(B):
-                c = min(c0 + j, nc - 1)
-                w[_W_T * B + j] = tas[t, c]
-                w[_W_P * B + j] = pr[t, c]
-                w[_W_E * B + j] = evap[t, c]
-                w[_W_PC * B + j] = pc[t, c]
-                w[_W_CI * B + j] = cin[t, c]
-                w[_W_FY * B + j] = fym[t, c]
-                w[_W_DR * B + j] = dpm_rpm[t, c]
+            if full:  # row views: nonnegative affine indices, the copies vectorise
+                _copy_row(w, _W_T * B, tas[t, c0:c0 + B])
+                _copy_row(w, _W_P * B, pr[t, c0:c0 + B])
+                _copy_row(w, _W_E * B, evap[t, c0:c0 + B])
+                _copy_row(w, _W_PC * B, pc[t, c0:c0 + B])
+                _copy_row(w, _W_CI * B, cin[t, c0:c0 + B])
+                if fym_t or t == 0:  # time-constant inputs are copied once
+                    _copy_row(w, _W_FY * B, fym[t, c0:c0 + B])
+                if dr_t or t == 0:
+                    _copy_row(w, _W_DR * B, dpm_rpm[t, c0:c0 + B])
+            else:  # last block: pad with the last cell
+                for j in range(B):
+                    c = min(c0 + j, nc - 1)
+                    w[_W_T * B + j] = tas[t, c]
+                    w[_W_P * B + j] = pr[t, c]
+                    w[_W_E * B + j] = evap[t, c]
+                    w[_W_PC * B + j] = pc[t, c]
+                    w[_W_CI * B + j] = cin[t, c]
+                    w[_W_FY * B + j] = fym[t, c]
+                    w[_W_DR * B + j] = dpm_rpm[t, c]
             _month_block(w, is2)
             if radiocarbon:
                 for j in range(B):
                     c = min(c0 + j, nc - 1)
                     w[_W_MOD * B + j] = modern[t, c]
                 _radio_block(w)
-            for j in range(nb):
-                c = c0 + j
-                out[0, t, c] = w[_W_D * B + j]
-                out[1, t, c] = w[_W_R * B + j]
-                out[2, t, c] = w[_W_B * B + j]
-                out[3, t, c] = w[_W_H * B + j]
-                out[4, t, c] = w[_W_SOC * B + j]
-                out[5, t, c] = w[_W_CO2 * B + j]
+            _put_row(out[0, t, c0:c0 + nb], w, _W_D * B)
+            _put_row(out[1, t, c0:c0 + nb], w, _W_R * B)
+            _put_row(out[2, t, c0:c0 + nb], w, _W_B * B)
+            _put_row(out[3, t, c0:c0 + nb], w, _W_H * B)
+            _put_row(out[4, t, c0:c0 + nb], w, _W_SOC * B)
+            _put_row(out[5, t, c0:c0 + nb], w, _W_CO2 * B)
             if want_r:
                 for j in range(nb):
                     c = c0 + j
@@ -350,7 +376,7 @@ _SPIN_SIG = types.void(
 )
 
 
-@njit(_SPIN_SIG, cache=True, parallel=True, nogil=True)
+@njit(_SPIN_SIG, cache=True, parallel=True, nogil=True, error_model="numpy")
 def spinup(
     tas, pr, evap, pc, cin, fym, dpm_rpm, modern,
     iom, f_co2, f_bio, f_hum, smd15, smd1bar, smd_bare, smd_max, min_rm,
@@ -406,15 +432,15 @@ def spinup(
         state[c, 9] = rh
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _solve_periodic(m, v, out, off):
     """Solve ``(I - M) x = v`` for the 4x4 block-lower-triangular year map of the pools.
 
     DPM and RPM decay independently (diagonal block); BIO and HUM form a 2x2 block fed by all
     four pools. Writes ``x`` into ``out[off:off+4]``.
     """
-    x_d = v[0] / (1.0 - m[0, 0])
-    x_r = v[1] / (1.0 - m[1, 1])
+    x_d = _div0(v[0], 1.0 - m[0, 0])
+    x_r = _div0(v[1], 1.0 - m[1, 1])
     rhs_b = v[2] + m[2, 0] * x_d + m[2, 1] * x_r
     rhs_h = v[3] + m[3, 0] * x_d + m[3, 1] * x_r
     a11 = 1.0 - m[2, 2]
@@ -424,11 +450,22 @@ def _solve_periodic(m, v, out, off):
     det = a11 * a22 - a12 * a21
     out[off + 0] = x_d
     out[off + 1] = x_r
-    out[off + 2] = (rhs_b * a22 - a12 * rhs_h) / det
-    out[off + 3] = (a11 * rhs_h - a21 * rhs_b) / det
+    out[off + 2] = _div0(rhs_b * a22 - a12 * rhs_h, det)
+    out[off + 3] = _div0(a11 * rhs_h - a21 * rhs_b, det)
 
 
 @njit(cache=True, inline="always")
+def _div0(num, den):
+    """``num / den``, but 0 for 0/0: a pool that neither receives carbon nor decomposes during
+    the year (rate modifier 0, e.g. minRM_Moist = 0 in a permanently dry soil) stays at the
+    official spin-up's start value, 0. A positive input with no decomposition has no steady
+    state (inf)."""
+    if num == 0.0 and den == 0.0:
+        return 0.0
+    return num / den
+
+
+@njit(cache=True, inline="always", error_model="numpy")
 def _affine_compose(a, b, sa, sb, phi, g, tmp, tv):
     """In place: ``phi <- (sa a) phi`` and ``g <- (sa a) g + sb b`` (4x4, no allocation)."""
     for i in range(4):
@@ -455,7 +492,7 @@ _EQ_SIG = types.void(
 )
 
 
-@njit(_EQ_SIG, cache=True, parallel=True, nogil=True)
+@njit(_EQ_SIG, cache=True, parallel=True, nogil=True, error_model="numpy")
 def exact_equilibrium(
     tas, pr, evap, pc, cin, fym, dpm_rpm, modern,
     iom, f_co2, f_bio, f_hum, smd15, smd1bar, smd_bare, smd_max, min_rm,

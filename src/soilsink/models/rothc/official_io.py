@@ -175,7 +175,8 @@ def run_official(inp: OfficialInput, *, equilibrium: str = "exact") -> tuple[pd.
 
     Equilibrium from rows 1-12 (exact solve, or the official spin-up), then rows 13..nsteps.
     The year table starts with the equilibrium row (Year of row 12, Month = months the spin-up
-    took, 0 for the exact solve), then one row per December (``month == 12``).
+    took, 0 for the exact solve), then one row per year: rows 24, 36, ... of the file, as the
+    official driver (``mod(i, 12) == 0``), with Month 12.
     """
     from soilsink.models.rothc import core
 
@@ -214,9 +215,10 @@ def run_official(inp: OfficialInput, *, equilibrium: str = "exact") -> tuple[pd.
         "BIO_t_C_ha": eq[2], "HUM_t_C_ha": eq[3], "IOM_t_C_ha": iom[0],
         "SOC_t_C_ha": eq[0] + eq[1] + eq[2] + eq[3] + iom[0], "CO2_t_C_ha": 0.0, "deltaC": float(eq_delta[0]),
     }
-    dec = (rest["month"] == 12).to_numpy()
+    # yearly rows as Shell.for: every 12th row of the file (mod(i, 12) == 0), Month printed as 12
+    dec = ((np.arange(len(rest)) + 13) % 12 == 0)
     year = pd.DataFrame({
-        "Year": rest["year"][dec], "Month": rest["month"][dec], "DPM_t_C_ha": month["DPM_t_C_ha"][dec],
+        "Year": rest["year"][dec], "Month": 12, "DPM_t_C_ha": month["DPM_t_C_ha"][dec],
         "RPM_t_C_ha": month["RPM_t_C_ha"][dec], "BIO_t_C_ha": month["BIO_t_C_ha"][dec],
         "HUM_t_C_ha": month["HUM_t_C_ha"][dec], "IOM_t_C_ha": month["IOM_t_C_ha"][dec],
         "SOC_t_C_ha": month["SOC_t_C_ha"][dec], "CO2_t_C_ha": month["CO2_t_C_ha"][dec],
@@ -234,7 +236,7 @@ def write_results(month: pd.DataFrame, year: pd.DataFrame, outdir: str | os.Path
     paths = (outdir / "month_results.csv", outdir / "year_results.csv")
     for df, p in zip((month, year), paths, strict=True):
         with atomic_write(p, newline="") as fh:
-            df.to_csv(fh, index=False, float_format="%.17g")
+            df.to_csv(fh, index=False)  # shortest repr that round-trips: full precision
     return paths
 
 
