@@ -310,7 +310,7 @@ def test_grid_cells_match_table_based_accounting(tmp_path: Path) -> None:
                 continue
             try:
                 runs = run_model_scenarios(
-                    "rothc", float(c["soc"]), clay_pct=float(c["clay"]),
+                    "rothc", np.array([float(c["soc"])]), clay_pct=np.array([float(c["clay"])]),
                     climate={"temp_c": c["tas"].values.tolist(), "precip_mm": c["pr"].values.tolist(),
                              "pet_mm": c["evap"].values.tolist()},
                     model_params={"depth_cm": 30.0, "cover": [1] * 12, "dpm_rpm": 1.44},
@@ -319,7 +319,7 @@ def test_grid_cells_match_table_based_accounting(tmp_path: Path) -> None:
             except InputError as exc:  # the RothC SOMModel adapter is not merged yet
                 pytest.skip(f"RothC accounting adapter unavailable: {exc}")
             for name in ("BAU", "SSM_high"):
-                table_end = float(np.asarray(runs.runs[name].soc_t_ha)[..., -1])
+                table_end = float(np.asarray(runs.runs[name].soc_t_ha)[..., -1].ravel()[0])
                 got = float(grid["soc_end"].sel(scenario=name)[iy, ix])
                 assert got == pytest.approx(table_end, rel=1e-9), (name, iy, ix)
             checked += 1
