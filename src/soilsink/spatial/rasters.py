@@ -363,44 +363,54 @@ def nearest_index(coarse: xr.DataArray, x: np.ndarray, y: np.ndarray) -> tuple[n
     return iy, ix
 
 
-#: HDF5/netCDF-C are not thread-safe: two threads opening files at once can crash the process
-#: (seen with Dask's threaded scheduler). Window reads are small, so they are serialised.
+#: HDF5/netCDF-C are not thread-safe: a window read while another thread of the same process
+#: opens or writes a NetCDF file (xarray's writer of results.nc, Dask's threaded schedulers)
+#: can crash the process. NetCDF windows are read with netCDF4 directly under xarray's own
+#: HDF5 lock, which xarray's readers and writers also hold.
 _READ_LOCK = threading.Lock()
 
 
-def _lazy_var(path: str, variable: str | None):
-    """(lazily indexed DataArray on its own dim names, x name, y name, closer) without loading."""
-    p = Path(path)
-    if p.suffix.lower() in NETCDF_SUFFIXES:
-        ds = xr.open_dataset(p, mask_and_scale=True)
+def _netcdf_window(path: str, variable: str | None, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    import netCDF4
+    from xarray.backends.locks import HDF5_LOCK
+
+    with HDF5_LOCK, netCDF4.Dataset(path, "r") as nc:
+        nc.set_auto_maskandscale(True)
         if variable is None:
-            variable = next(str(v) for v in ds.data_vars if ds[v].ndim >= 2)
-        da = ds[variable]
-        closer = ds.close
-    else:
-        da = rioxarray.open_rasterio(p, masked=True)
-        closer = da.close
-    xname = next(d for d in da.dims if str(d).lower() in _X_NAMES)
-    yname = next(d for d in da.dims if str(d).lower() in _Y_NAMES)
-    return da, xname, yname, closer
+            variable = next(v for v, var in nc.variables.items() if var.ndim >= 2 and v not in nc.dimensions)
+        var = nc.variables[variable]
+        dims = list(var.dimensions)
+        xname = next(d for d in dims if d.lower() in _X_NAMES)
+        yname = next(d for d in dims if d.lower() in _Y_NAMES)
+        grid = xr.DataArray(np.empty((nc.dimensions[yname].size, nc.dimensions[xname].size), dtype=np.int8),
+                            coords={"y": np.asarray(nc.variables[yname][:], dtype=float),
+                                    "x": np.asarray(nc.variables[xname][:], dtype=float)}, dims=("y", "x"))
+        iy, ix = nearest_index(grid, x, y)
+        index = tuple(slice(int(iy.min()), int(iy.max()) + 1) if d == yname
+                      else slice(int(ix.min()), int(ix.max()) + 1) if d == xname else slice(None) for d in dims)
+        raw = var[index]
+    vals = np.ma.filled(np.ma.asarray(raw, dtype=np.float64), np.nan)
+    other = [i for i, d in enumerate(dims) if d not in (xname, yname)]
+    vals = np.transpose(vals, other + [dims.index(yname), dims.index(xname)])
+    if vals.ndim == 2:
+        vals = vals[None]
+    return vals[..., (iy - iy.min())[:, None], (ix - ix.min())[None, :]]
 
 
 def read_window(path: str, variable: str | None, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``(time, len(y), len(x))`` float64 values of a (possibly coarser, nested) raster at the
     cell centres ``x``/``y``, reading only the window that covers them (memory per block)."""
-    with _READ_LOCK:
-        da, xname, yname, closer = _lazy_var(path, variable)
-        try:
-            grid = xr.DataArray(np.empty((da.sizes[yname], da.sizes[xname]), dtype=np.int8),
-                                coords={"y": da[yname].values, "x": da[xname].values}, dims=("y", "x"))
-            iy, ix = nearest_index(grid, x, y)
-            window = da.isel({yname: slice(int(iy.min()), int(iy.max()) + 1),
-                              xname: slice(int(ix.min()), int(ix.max()) + 1)})
-            other = [d for d in window.dims if d not in (xname, yname)]
-            window = window.transpose(*other, yname, xname)
-            vals = np.asarray(window.values, dtype=np.float64)
-        finally:
-            closer()
+    if Path(path).suffix.lower() in NETCDF_SUFFIXES:
+        return _netcdf_window(path, variable, x, y)
+    with _READ_LOCK, rioxarray.open_rasterio(path, masked=True) as da:
+        xname = next(d for d in da.dims if str(d).lower() in _X_NAMES)
+        yname = next(d for d in da.dims if str(d).lower() in _Y_NAMES)
+        grid = xr.DataArray(np.empty((da.sizes[yname], da.sizes[xname]), dtype=np.int8),
+                            coords={"y": da[yname].values, "x": da[xname].values}, dims=("y", "x"))
+        iy, ix = nearest_index(grid, x, y)
+        window = da.isel({yname: slice(int(iy.min()), int(iy.max()) + 1),
+                          xname: slice(int(ix.min()), int(ix.max()) + 1)})
+        vals = np.asarray(window.values, dtype=np.float64)
     if vals.ndim == 2:
         vals = vals[None]
     return vals[..., (iy - iy.min())[:, None], (ix - ix.min())[None, :]]
