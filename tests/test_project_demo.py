@@ -49,3 +49,21 @@ def test_demo_bundles_verify(tmp_path: Path) -> None:
     assert "horizons.csv" in man and "PROJECT.toml" in man
     res = CliRunner().invoke(app, ["verify", str(tmp_path / "bundle-model")])
     assert res.exit_code == 0, res.output
+
+
+def test_demo_command_writes_bundles(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from soilsink.cli import app
+
+    out = tmp_path / "demo"
+    res = CliRunner().invoke(app, ["demo", "-o", str(out)], terminal_width=300)
+    assert res.exit_code == 0, res.output
+    for folder in ("bundle", "bundle-model"):
+        for name in ("results.csv", "results.parquet", "summary.json", "report.html", "manifest.json"):
+            assert (out / folder / name).is_file(), (folder, name)
+        assert str(out / folder) in res.output
+    assert (out / "stocks" / "stocks_0-30cm.csv").is_file()  # the stocks part is kept
+    assert "ipcc_tier1 / no_till_high_input: sink" in res.output
+    assert "icbm / cover_crop_manure: sink" in res.output
+    assert "outputs written to" in res.output

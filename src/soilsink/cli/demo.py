@@ -55,9 +55,23 @@ def demo_command(
     output: Path = typer.Option(DEFAULT_DEMO_DIR, "-o", "--output",
                                 help="Output folder (default ./soilsink-demo)."),
 ) -> None:
-    """Run the demo on embedded real soil profiles and print where the outputs are."""
+    """Run the demo on embedded real soil profiles and print where the outputs are.
+
+    Stocks of the embedded profiles, then the embedded demo projects (IPCC Tier 1 and ICBM on
+    the NEON SERC cropland fields, thresholds from the natural soils, Monte Carlo) as result
+    bundles in ``OUTPUT/bundle`` and ``OUTPUT/bundle-model``.
+    """
+    from soilsink.cli.account import run_demo_bundles
+
     res = run_stocks_demo(output)
-    out_console.print(f"soilsink demo: {res['n_sites']} profiles")
-    out_console.print(f"  stocks table: {res['stocks_csv']}")
-    out_console.print(f"  summary:      {res['summary']}")
-    out_console.print(f"outputs written to {output.resolve()}")
+    out_console.print(f"soilsink demo: {res['n_sites']} profiles", markup=False)
+    out_console.print(f"  stocks table: {res['stocks_csv']}", markup=False)
+    out_console.print(f"  summary:      {res['summary']}", markup=False)
+    for bundle, summary in run_demo_bundles(output, quiet=True):
+        method = summary["model"] if summary["method"] == "model" else summary["method"]
+        for name, block in summary["scenarios"].items():
+            s = block["total"]["total_sink_t_co2e"]
+            out_console.print(f"  {method} / {name}: sink {s['mean']:,.1f} t CO2e "
+                              f"(95 % interval {s['lo95']:,.1f} to {s['hi95']:,.1f})", markup=False)
+        out_console.print(f"  bundle:       {bundle} (report: {bundle / 'report.html'})", markup=False)
+    out_console.print(f"outputs written to {output.resolve()}", markup=False)
