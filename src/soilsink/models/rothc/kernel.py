@@ -145,16 +145,31 @@ _NW = 38
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _copy_row(w, off, row):
-    """``w[off:off + len(row)] = row`` (row may be strided or zero-stride)."""
-    for j in range(row.shape[0]):
-        w[off + j] = row[j]
+    """``w[off:off + len(row)] = row`` (row may be strided or zero-stride).
+
+    The contiguous case is a separate branch: inside it the compiler knows the stride is 8 bytes
+    and emits vector loads instead of gathers."""
+    if row.strides[0] == 8:
+        for j in range(row.shape[0]):
+            w[off + j] = row[j]
+    elif row.strides[0] == 0:
+        v = row[0]
+        for j in range(row.shape[0]):
+            w[off + j] = v
+    else:
+        for j in range(row.shape[0]):
+            w[off + j] = row[j]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _put_row(row, w, off):
-    """``row[:] = w[off:off + len(row)]``."""
-    for j in range(row.shape[0]):
-        row[j] = w[off + j]
+    """``row[:] = w[off:off + len(row)]`` (vector stores when ``row`` is contiguous)."""
+    if row.strides[0] == 8:
+        for j in range(row.shape[0]):
+            row[j] = w[off + j]
+    else:
+        for j in range(row.shape[0]):
+            row[j] = w[off + j]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
