@@ -43,7 +43,7 @@ OUT_NAMES = ("DPM", "RPM", "BIO", "HUM", "SOC", "CO2")
 #: diagnostic rows
 DIAG_NAMES = ("RM_TMP", "RM_Moist", "SMD", "RM_PC")
 
-BLOCK = 512
+BLOCK = 1024
 
 _F2 = types.Array(types.float64, 2, "A", readonly=True)
 _F1 = types.Array(types.float64, 1, "A", readonly=True)
