@@ -26,7 +26,46 @@ import numpy as np
 from numba import njit, prange, types
 
 from soilsink.models.rothc import constants as K
-from soilsink.models.rothc.modifiers import (
+
+
+def _prefer_512_bit_vectors() -> bool:
+    """Let LLVM vectorise with 512-bit registers on AVX-512 hosts (numba's CPU features + ``-prefer-256-bit``).
+
+    LLVM's tuning for recent Intel server CPUs caps the vectoriser at 256-bit registers; lifting
+    the cap halves the vector instructions of the month loop (about 30 % less CPU time for the
+    kernel on the Sapphire Rapids development machine, bit-identical results: no fast-math, the
+    same operations in the same order, only wider). This sets numba's process-wide CPU features,
+    so it is done only when nothing has been compiled yet, the user has not set
+    ``NUMBA_CPU_NAME``/``NUMBA_CPU_FEATURES``, the host has AVX-512F, and
+    ``SOILSINK_NUMBA_512`` is not ``0``. Returns whether it was applied.
+    """
+    import os
+
+    import llvmlite.binding as llvm
+    from numba.core import config
+    from numba.core.registry import cpu_target
+
+    if os.environ.get("SOILSINK_NUMBA_512", "1") == "0":
+        return False
+    if config.CPU_FEATURES is not None or config.CPU_NAME not in (None, "host"):
+        return False
+    if "_toplevel_target_context" in cpu_target.__dict__:  # a dispatcher exists: target machine built
+        return False
+    try:
+        feats = llvm.get_host_cpu_features()
+    except RuntimeError:  # feature detection unavailable on this host
+        return False
+    if not feats.get("avx512f", False):
+        return False
+    config.CPU_FEATURES = feats.flatten() + ",-prefer-256-bit"
+    return True
+
+
+#: must run before the first numba dispatcher of the process is created (numba builds its target
+#: machine then), so before the modifiers below are imported
+PREFER_512 = _prefer_512_bit_vectors()
+
+from soilsink.models.rothc.modifiers import (  # noqa: E402
     exp_0_16,
     exp_small,
     rm_moisture,
@@ -43,7 +82,7 @@ OUT_NAMES = ("DPM", "RPM", "BIO", "HUM", "SOC", "CO2")
 #: diagnostic rows
 DIAG_NAMES = ("RM_TMP", "RM_Moist", "SMD", "RM_PC")
 
-BLOCK = 512
+BLOCK = 1024
 
 _F2 = types.Array(types.float64, 2, "A", readonly=True)
 _F1 = types.Array(types.float64, 1, "A", readonly=True)
@@ -139,29 +178,58 @@ def _pow_decay(e_h):
 (_W_T, _W_P, _W_E, _W_PC, _W_CI, _W_FY, _W_DR, _W_MOD,
  _W_FC, _W_FB, _W_FH, _W_S15, _W_S1, _W_SB, _W_SM, _W_MIN, _W_IOM,
  _W_D, _W_R, _W_B, _W_H, _W_SMD, _W_CO2, _W_QD, _W_QR, _W_QB, _W_QH,
- _W_SOC, _W_RMT, _W_RMM, _W_RMP, _W_EH, _W_ED, _W_ER, _W_EB, _W_PLD, _W_PLR, _W_FYD) = range(38)
-_NW = 38
+ _W_SOC, _W_RMT, _W_RMM, _W_RMP, _W_EH, _W_ED, _W_ER, _W_EB, _W_PLD, _W_PLR, _W_FYD,
+ _W_DRD, _W_DRR) = range(40)
+_NW = 40
 
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _copy_row(w, off, row):
-    """``w[off:off + len(row)] = row`` (row may be strided or zero-stride)."""
-    for j in range(row.shape[0]):
-        w[off + j] = row[j]
+    """``w[off:off + len(row)] = row`` (row may be strided or zero-stride).
+
+    The contiguous case is a separate branch: inside it the compiler knows the stride is 8 bytes
+    and emits vector loads instead of gathers."""
+    if row.strides[0] == 8:
+        for j in range(row.shape[0]):
+            w[off + j] = row[j]
+    elif row.strides[0] == 0:
+        v = row[0]
+        for j in range(row.shape[0]):
+            w[off + j] = v
+    else:
+        for j in range(row.shape[0]):
+            w[off + j] = row[j]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _put_row(row, w, off):
-    """``row[:] = w[off:off + len(row)]``."""
-    for j in range(row.shape[0]):
-        row[j] = w[off + j]
+    """``row[:] = w[off:off + len(row)]`` (vector stores when ``row`` is contiguous)."""
+    if row.strides[0] == 8:
+        for j in range(row.shape[0]):
+            row[j] = w[off + j]
+    else:
+        for j in range(row.shape[0]):
+            row[j] = w[off + j]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _month_block(w, is2):
-    """One month for the BLOCK cells of the work buffer (branch-free, vectorisable)."""
+def _plant_split(w, n):
+    """Per-cell plant-input split ``dr / (dr + 1)`` and ``1 / (dr + 1)`` (computed only when the
+    DPM/RPM ratio row changes; the month then multiplies by c_input exactly as :func:`_step`)."""
     B = BLOCK
-    for j in range(B):
+    for j in range(n):
+        dr = w[_W_DR * B + j]
+        w[_W_DRD * B + j] = dr / (dr + 1.0)
+        w[_W_DRR * B + j] = 1.0 / (dr + 1.0)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _month_block(w, is2, keep, n):
+    """One month for the first ``n`` cells of the BLOCK-cell work buffer (branch-free,
+    vectorisable). ``keep`` (a literal at each call site): also store the modifiers, decay
+    factors and plant inputs that the radiocarbon step and the diagnostics read."""
+    B = BLOCK
+    for j in range(n):
         T = w[_W_T * B + j]
         rm_t = K.TMP_A / (exp_0_16(K.TMP_B / (T + K.TMP_C)) + 1.0)
         rm_t = 0.0 if T < K.TMP_MIN_C else rm_t
@@ -200,11 +268,10 @@ def _month_block(w, is2):
         co2 = w[_W_CO2 * B + j] + dd * fc + rd_ * fc + bd * fc + hd * fc
         bio_new = b1 + dd * fb + rd_ * fb + bd * fb + hd * fb
         hum_new = h1 + dd * fh + rd_ * fh + bd * fh + hd * fh
-        dr = w[_W_DR * B + j]
         ci = w[_W_CI * B + j]
         fy = w[_W_FY * B + j]
-        pl_dpm = dr / (dr + 1.0) * ci
-        pl_rpm = 1.0 / (dr + 1.0) * ci
+        pl_dpm = w[_W_DRD * B + j] * ci  # (dr / (dr + 1)) ci, as in _step
+        pl_rpm = w[_W_DRR * B + j] * ci  # (1 / (dr + 1)) ci
         dpm_new = d1 + pl_dpm + K.FYM_DPM * fy
         rpm_new = r1 + pl_rpm + K.FYM_RPM * fy
         hum_new = hum_new + K.FYM_HUM * fy
@@ -215,6 +282,8 @@ def _month_block(w, is2):
         w[_W_SMD * B + j] = smd
         w[_W_CO2 * B + j] = co2
         w[_W_SOC * B + j] = dpm_new + rpm_new + bio_new + hum_new + w[_W_IOM * B + j]
+        if not keep:
+            continue
         w[_W_RMT * B + j] = rm_t
         w[_W_RMM * B + j] = rm_m
         w[_W_RMP * B + j] = rm_p
@@ -227,11 +296,11 @@ def _month_block(w, is2):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _radio_block(w):
-    """Radioactive C of the four pools for the BLOCK cells after :func:`_month_block`."""
+def _radio_block(w, n):
+    """Radioactive C of the four pools for the first ``n`` cells after :func:`_month_block`."""
     B = BLOCK
     exc = K.EXC_MONTH
-    for j in range(B):
+    for j in range(n):
         mc = w[_W_MOD * B + j] / 100.0
         fy = w[_W_FY * B + j]
         fb = w[_W_FB * B + j]
@@ -277,6 +346,7 @@ def run_months(
     want_r = out_r.shape[0] == 4
     want_d = diag.shape[0] == 4
     is2 = opt_rmmoist == 2
+    keep = radiocarbon or want_d
     fym_t = fym.strides[0] != 0
     dr_t = dpm_rpm.strides[0] != 0
     nblocks = (nc + BLOCK - 1) // BLOCK
@@ -307,6 +377,7 @@ def run_months(
             w[_W_QB * B + j] = state[c, 8]
             w[_W_QH * B + j] = state[c, 9]
         full = nb == B
+        nv = min(B, (nb + 7) // 8 * 8)  # lanes computed: a multiple of the vector width
         for t in range(nt):
             if full:  # row views: nonnegative affine indices, the copies vectorise
                 _copy_row(w, _W_T * B, tas[t, c0:c0 + B])
@@ -318,8 +389,9 @@ def run_months(
                     _copy_row(w, _W_FY * B, fym[t, c0:c0 + B])
                 if dr_t or t == 0:
                     _copy_row(w, _W_DR * B, dpm_rpm[t, c0:c0 + B])
+                    _plant_split(w, B)
             else:  # last block: pad with the last cell
-                for j in range(B):
+                for j in range(nv):
                     c = min(c0 + j, nc - 1)
                     w[_W_T * B + j] = tas[t, c]
                     w[_W_P * B + j] = pr[t, c]
@@ -328,12 +400,16 @@ def run_months(
                     w[_W_CI * B + j] = cin[t, c]
                     w[_W_FY * B + j] = fym[t, c]
                     w[_W_DR * B + j] = dpm_rpm[t, c]
-            _month_block(w, is2)
+                _plant_split(w, nv)
+            if keep:
+                _month_block(w, is2, True, nv)
+            else:
+                _month_block(w, is2, False, nv)
             if radiocarbon:
-                for j in range(B):
+                for j in range(nv):
                     c = min(c0 + j, nc - 1)
                     w[_W_MOD * B + j] = modern[t, c]
-                _radio_block(w)
+                _radio_block(w, nv)
             _put_row(out[0, t, c0:c0 + nb], w, _W_D * B)
             _put_row(out[1, t, c0:c0 + nb], w, _W_R * B)
             _put_row(out[2, t, c0:c0 + nb], w, _W_B * B)
