@@ -26,46 +26,7 @@ import numpy as np
 from numba import njit, prange, types
 
 from soilsink.models.rothc import constants as K
-
-
-def _prefer_512_bit_vectors() -> bool:
-    """Let LLVM vectorise with 512-bit registers on AVX-512 hosts (numba's CPU features + ``-prefer-256-bit``).
-
-    LLVM's tuning for recent Intel server CPUs caps the vectoriser at 256-bit registers; lifting
-    the cap halves the vector instructions of the month loop (about 30 % less CPU time for the
-    kernel on the Sapphire Rapids development machine, bit-identical results: no fast-math, the
-    same operations in the same order, only wider). This sets numba's process-wide CPU features,
-    so it is done only when nothing has been compiled yet, the user has not set
-    ``NUMBA_CPU_NAME``/``NUMBA_CPU_FEATURES``, the host has AVX-512F, and
-    ``SOILSINK_NUMBA_512`` is not ``0``. Returns whether it was applied.
-    """
-    import os
-
-    import llvmlite.binding as llvm
-    from numba.core import config
-    from numba.core.registry import cpu_target
-
-    if os.environ.get("SOILSINK_NUMBA_512", "1") == "0":
-        return False
-    if config.CPU_FEATURES is not None or config.CPU_NAME not in (None, "host"):
-        return False
-    if "_toplevel_target_context" in cpu_target.__dict__:  # a dispatcher exists: target machine built
-        return False
-    try:
-        feats = llvm.get_host_cpu_features()
-    except RuntimeError:  # feature detection unavailable on this host
-        return False
-    if not feats.get("avx512f", False):
-        return False
-    config.CPU_FEATURES = feats.flatten() + ",-prefer-256-bit"
-    return True
-
-
-#: must run before the first numba dispatcher of the process is created (numba builds its target
-#: machine then), so before the modifiers below are imported
-PREFER_512 = _prefer_512_bit_vectors()
-
-from soilsink.models.rothc.modifiers import (  # noqa: E402
+from soilsink.models.rothc.modifiers import (
     exp_0_16,
     exp_small,
     rm_moisture,
