@@ -232,3 +232,15 @@ def test_frozen_soil_has_no_steady_state():
     with pytest.warns(RuntimeWarning, match="no steady state"):
         eq = rothc.equilibrium(ds)
     assert not np.isfinite(eq["SOC"].values).any()
+
+
+def test_annual_adapter_accepts_scalar_cells():
+    """The SOMModel adapter works for a single site given as scalars (no cell axis)."""
+    from soilsink.models.registry import get_model
+
+    m = get_model("rothc", clay_pct=20.0)
+    a = m.inputs_for_target(50.0)
+    eq = m.equilibrium(a)
+    tr = m.simulate(eq, np.full(3, a))
+    np.testing.assert_allclose(tr.soc_t_ha, 50.0, rtol=1e-10)
+    assert tr.soc_t_ha.shape == (4,)

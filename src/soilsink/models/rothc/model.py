@@ -107,7 +107,7 @@ class RothCModel:
                                     np.shape(self.clay), np.shape(self.depth))
         n = int(np.prod(shape)) if shape else 1
         init = {p: np.broadcast_to(np.asarray(initial[p], dtype=float), shape).reshape(n) for p in POOLS}
-        params = self._params(shape, init["IOM"])
+        params = self._params(shape, init["IOM"].reshape(shape))
         cc = np.broadcast_to(c, (n_years, *shape)).reshape(n_years, n)
         # periodic soil water deficit of the climate year (no input needed for it)
         smd_state, _ = core.equilibrium_state(self._forcing(np.zeros((12, n)), 1), params, mode="exact")
