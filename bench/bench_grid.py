@@ -85,9 +85,10 @@ def main() -> None:
     with xr.open_dataset(work / "out" / "results.nc") as ds:
         n_total = ds.sizes["y"] * ds.sizes["x"]
         n_valid = int(np.isfinite(ds["soc_t0"].values).sum())
-    # per bound (central, low, high): two runs of warm-up + forward (BAU and the largest factor;
-    # the other scenarios are exact affine combinations) after exact equilibrium solves
-    months_per_cell = 3 * 2 * (args.years * 12 + cfg.scenarios.forward_years * 12)
+    # per bound (central, low, high): one warm-up, then two forward runs continuing from it (BAU
+    # and the largest factor; the other scenarios are exact affine combinations), after exact
+    # equilibrium solves
+    months_per_cell = 3 * (args.years * 12 + 2 * cfg.scenarios.forward_years * 12)
     rate = n_total / wall
     print()
     print(f"grid: {n_total:,} cells ({n_valid:,} modelled), chunk {args.chunk}x{args.chunk}, {args.workers} workers, "
@@ -95,7 +96,7 @@ def main() -> None:
     print(f"example written in {t_example:.1f} s")
     print(f"workflow wall time: {wall:.1f} s  ->  {rate:,.0f} cells/s "
           f"({n_valid * months_per_cell / wall / 1e6:.1f} M simulated cell-months/s; {months_per_cell} months per "
-          "cell = 3 bounds x 2 runs x (warm-up + forward), plus 4 exact equilibrium solves per bound)")
+          "cell = 3 bounds x (warm-up + 2 forward runs), plus exact equilibrium solves per bound)")
     print(f"peak memory (this process + workers): {mem.peak / 2**30:.2f} GiB")
     t_1e8 = 1e8 / rate
     print(f"extrapolated 1e8 cells on this machine: {t_1e8 / 3600:.1f} h; "

@@ -43,9 +43,13 @@ class ToyEngine:
         return {"DPM": z, "RPM": z.copy(), "BIO": z.copy(), "HUM": B / (1.0 - A), "IOM": np.asarray(soil["iom"], float)}
 
     def simulate(self, forcing12, c_eq_month, soil, forcing, c_input_t_ha_month, at):
-        pools = self.equilibrium(forcing12, soil, c_eq_month)
+        return self.resume(self.equilibrium(forcing12, soil, c_eq_month), soil, forcing,
+                           c_input_t_ha_month, at)
+
+    def resume(self, start, soil, forcing, c_input_t_ha_month, at):
+        pools = start
         e = _decay(forcing["tas"])
-        h = pools["HUM"].copy()
+        h = np.asarray(pools["HUM"], float).copy()
         hs = []
         for t in range(e.shape[0]):
             h = h * e[t] + c_input_t_ha_month[t]
@@ -53,4 +57,5 @@ class ToyEngine:
         hum = np.stack([hs[i] for i in at])
         z = np.zeros_like(hum)
         return {"DPM": z, "RPM": z.copy(), "BIO": z.copy(), "HUM": hum,
-                "IOM": np.broadcast_to(pools["IOM"], hum.shape).copy()}
+                "IOM": np.broadcast_to(pools["IOM"], hum.shape).copy(),
+                "SMD": np.zeros(h.shape)}  # the toy has no soil water

@@ -11,7 +11,10 @@ The workflow (``workflow.py``) needs three things from a SOM model, for ``n`` ce
 * ``simulate(forcing12, c_eq_month, soil, forcing, c_input_t_ha_month, at)`` -> pools at the
   end of months ``at`` (0-based indices into ``forcing``; arrays ``(len(at), n)``) of a run that
   starts at the exact equilibrium of ``forcing12`` with inputs ``c_eq_month`` (the soil water
-  state included) and follows ``forcing`` with monthly inputs ``(months, n)``.
+  state included) and follows ``forcing`` with monthly inputs ``(months, n)``; the result also
+  holds ``SMD``, the soil water deficit (mm) at the end of the run;
+* ``resume(start, soil, forcing, c_input_t_ha_month, at)`` -> the same, continuing a run from
+  ``start`` (its pools at its last month and its ``SMD``) exactly as if it had not stopped.
 
 ``forcing`` is a dict with ``tas`` (°C), ``pr`` (mm/month), ``evap`` (open-pan mm/month) of
 shape ``(months, n)`` and ``cover`` (0/1) of shape ``(months, 1)`` or ``(months, n)``; ``soil``
@@ -40,6 +43,9 @@ class CellEngine(Protocol):
                           fraction12: np.ndarray) -> np.ndarray: ...
 
     def equilibrium(self, forcing12: dict, soil: dict, c_input_t_ha_month: np.ndarray) -> dict[str, np.ndarray]: ...
+
+    def resume(self, start: dict, soil: dict, forcing: dict, c_input_t_ha_month: np.ndarray,
+               at) -> dict[str, np.ndarray]: ...
 
     def simulate(self, forcing12: dict, c_eq_month: np.ndarray, soil: dict, forcing: dict,
                  c_input_t_ha_month: np.ndarray, at: tuple[int, ...]) -> dict[str, np.ndarray]: ...
@@ -111,9 +117,23 @@ class RothCEngine:
     def simulate(self, forcing12, c_eq_month, soil, forcing, c_input_t_ha_month, at):
         ds = self._ds(forcing, soil, c_input_t_ha_month)
         eqf = self._ds(forcing12, None, c_eq_month)
-        out = self._rothc.simulate(ds, equilibrium_forcing=eqf)
+        return self._picked(self._rothc.simulate(ds, equilibrium_forcing=eqf), at)
+
+    def resume(self, start, soil, forcing, c_input_t_ha_month, at):
+        """Continue a run from ``start`` (pools and ``SMD``, the ``SMD_end`` of the run it
+        continues): the same numbers as one longer run, without recomputing its first part."""
+        import xarray as xr
+
+        ds = self._ds(forcing, soil, c_input_t_ha_month)
+        init = xr.Dataset({k: (("cell",), np.asarray(start[k], dtype=float)) for k in (*POOLS, "SMD")})
+        return self._picked(self._rothc.simulate(ds, equilibrium=init), at)
+
+    @staticmethod
+    def _picked(out, at) -> dict[str, np.ndarray]:
         picked = out.isel(time=list(at))
-        return {p: np.asarray(picked[p].transpose("time", "cell").values, dtype=float) for p in POOLS}
+        res = {p: np.asarray(picked[p].transpose("time", "cell").values, dtype=float) for p in POOLS}
+        res["SMD"] = np.asarray(out["SMD_end"].transpose("cell").values, dtype=float)
+        return res
 
 
 def default_engine() -> CellEngine:

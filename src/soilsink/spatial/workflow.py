@@ -263,10 +263,23 @@ def sequestration_cells(
 
         last = n_warm + fwd_months - 1
         factors = [f if f == 1.0 else f + sign * settings.input_factor_spread for f in settings.input_factors]
-        base = _run_series(*ctx, 1.0, (n_warm - 1, last) if warm else (last,))
         if warm:
-            t0 = {p: base[p][0] for p in POOLS}
+            # the warm-up once; every forward run continues from its end state (pools and soil
+            # water deficit), which gives the same numbers as one uninterrupted run
+            w = engine.simulate(forcing12, c_eq_month, soil, {k: x[:n_warm] for k, x in series.items()},
+                                c_warm, (n_warm - 1,))
+            t0 = {p: w[p][0] for p in POOLS}
+            start = dict(t0, SMD=w["SMD"])
+            fwd_series = {k: x[n_warm:] for k, x in series.items()}
+
+            def forward(factor: float, at: tuple, start=start, soil=soil, fwd_series=fwd_series,
+                        fwd_pattern=fwd_pattern, c_fwd=c_fwd, n_warm=n_warm) -> dict[str, np.ndarray]:
+                return engine.resume(start, soil, fwd_series, fwd_pattern * (c_fwd * factor),
+                                     tuple(a - n_warm for a in at))
+
+            base = forward(1.0, (last,))
         else:
+            base = _run_series(*ctx, 1.0, (last,))
             t0 = engine.equilibrium(forcing12, soil, c_eq_month)
         soc_t0 = sum(t0[p] for p in POOLS)
         stable_t0 = t0["HUM"] + t0["IOM"]
@@ -278,7 +291,7 @@ def sequestration_cells(
         others = [f for f in factors if f != 1.0]
         if others:
             f_ref = max(others, key=lambda f: abs(f - 1.0))
-            ref = _run_series(*ctx, f_ref, (last,))
+            ref = forward(f_ref, (last,)) if warm else _run_series(*ctx, f_ref, (last,))
             soc_r = sum(ref[p][-1] for p in POOLS)
             st_r = ref["HUM"][-1] + ref["IOM"][-1]
         ends, stables = [], []

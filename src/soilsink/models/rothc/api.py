@@ -41,6 +41,7 @@ _UNITS = {
     "BIO_rage": ("year", "radiocarbon age of BIO"),
     "HUM_rage": ("year", "radiocarbon age of HUM"),
     "spinup_months": ("1", "months the official spin-up took (0: exact solve, -1: not converged)"),
+    "SMD_end": ("mm", "topsoil moisture deficit at the end of the last month (pass as SMD to continue)"),
 }
 
 
@@ -222,6 +223,8 @@ def _apply_initial(initial, state, params, cell_dims, cell_shape, radiocarbon):
 
     for i, p in enumerate(("DPM", "RPM", "BIO", "HUM")):
         state[:, i] = cells(initial[p])
+    if "SMD" in initial:  # continue a run exactly: the deficit it ended with (``SMD_end``)
+        state[:, 4] = cells(initial["SMD"])
     state[:, 5] = 0.0
     if radiocarbon:
         ages = [f"{p}_rage" for p in ("DPM", "RPM", "BIO", "HUM")]
@@ -254,12 +257,25 @@ def simulate(
     ``equilibrium`` may also be a Dataset of initial pools (DPM, RPM, BIO, HUM, optional IOM,
     t C/ha on the cell dimensions; with radiocarbon also DPM_rage..HUM_rage in years): every
     month of ``ds`` is then simulated from them, the soil water deficit starting from its
-    periodic state under the first 12 months (or ``equilibrium_forcing``).
+    periodic state under the first 12 months (or ``equilibrium_forcing``), or from ``SMD`` (mm)
+    when the Dataset has it: passing a run's end pools and its ``SMD_end`` continues that run
+    exactly (same numbers as one longer run).
     """
     initial = equilibrium if isinstance(equilibrium, xr.Dataset) else None
     mode = "exact" if initial is not None else equilibrium
-    eq, (cell_dims, cell_shape, params, forcing, state) = _equilibrium(
-        ds, mode, radiocarbon, equilibrium_forcing, opt_rmmoist, opt_smdbare, min_rm_moist)
+    if initial is not None and "SMD" in initial and ("IOM" in initial or "iom" in ds):
+        # a continuation: the full state is given, so no equilibrium is needed at all
+        _check(ds, "dataset", opt_rmmoist, 1)
+        cell_dims, cell_shape, _, params, forcing = _prepare(
+            ds, None, opt_rmmoist=opt_rmmoist, opt_smdbare=opt_smdbare, min_rm_moist=min_rm_moist)
+        state = core.initial_state(params)
+        eq = xr.Dataset({"spinup_months": _attach("spinup_months", np.zeros(cell_shape, dtype=np.int64),
+                                                  cell_dims, _coords(ds, cell_dims))})
+        eq.attrs.update(model="RothC (official RothC 2.0.0 equations)", opt_RMmoist=opt_rmmoist,
+                        opt_SMDbare=opt_smdbare, minRM_Moist=min_rm_moist)
+    else:
+        eq, (cell_dims, cell_shape, params, forcing, state) = _equilibrium(
+            ds, mode, radiocarbon, equilibrium_forcing, opt_rmmoist, opt_smdbare, min_rm_moist)
     if initial is not None:
         params = _apply_initial(initial, state, params, cell_dims, cell_shape, radiocarbon)
         eq["spinup_months"] = xr.zeros_like(eq["spinup_months"])
@@ -294,6 +310,8 @@ def simulate(
     res["IOM"] = _attach("IOM", np.broadcast_to(params.iom.reshape(cell_shape), shape), dims, coords)
     res = res[["DPM", "RPM", "BIO", "HUM", "IOM", "SOC", "CO2"]]
     res["spinup_months"] = eq["spinup_months"]
+    res["SMD_end"] = _attach("SMD_end", state[:, 4].reshape(cell_shape).copy(), cell_dims,
+                             _coords(ds, cell_dims))
     if radiocarbon:
         pools = {"DPM": out[0], "RPM": out[1], "BIO": out[2], "HUM": out[3],
                  "R_DPM": out_r[0], "R_RPM": out_r[1], "R_BIO": out_r[2], "R_HUM": out_r[3]}
