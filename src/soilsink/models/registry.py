@@ -36,19 +36,17 @@ ROTHC_FACTORIES = ("som_model", "RothCModel", "RothC")
 #: The shared vocabulary of accounting (project files) -> RothC adapter argument names.
 _ROTHC_NAMES = {"clay_pct": "clay", "depth_cm": "depth", "iom_t_ha": "iom", "temp_c": "tas_c",
                 "precip_mm": "rain_mm", "silt_pct": "silt", "bd_g_cm3": "bd", "oc_pct": "oc"}
-#: RothC's topsoil moisture deficit uses 0.75 × open-pan evaporation as evapotranspiration
-#: (RothC model description, Coleman & Jenkinson 2014, §2.4 / official code ``RMF_Moist``),
-#: so a potential evapotranspiration series is given to RothC as open pan = PET / 0.75.
-PAN_TO_PET = 0.75
 
 
-def _rothc_vocabulary(params: dict[str, Any]) -> dict[str, Any]:
+def _rothc_vocabulary(params: dict[str, Any], module: Any) -> dict[str, Any]:
+    """Accounting's argument names -> RothC's; a PET series becomes open-pan evaporation
+    (``soilsink.models.rothc.open_pan_from_pet``)."""
     out = {_ROTHC_NAMES.get(k, k): v for k, v in params.items()}
     if "pet_mm" in out:
         if "evap_mm" in out:
             raise InputError(Problem(file="<model choice>", column="climate", value="pet_mm + evap_mm",
                                      message="give either PET or open-pan evaporation, not both"))
-        out["evap_mm"] = [float(x) / PAN_TO_PET for x in out.pop("pet_mm")]
+        out["evap_mm"] = module.open_pan_from_pet(out.pop("pet_mm"))
     return out
 
 
@@ -61,7 +59,7 @@ def _rothc(**params: Any) -> SOMModel:
         raise InputError(Problem(file="<model choice>", column="model", value="rothc",
                                  message="the RothC engine (soilsink.models.rothc) is not installed",
                                  allowed="henin_dupuis, icbm")) from exc
-    params = _rothc_vocabulary(params)
+    params = _rothc_vocabulary(params, module)
     for attr in ROTHC_FACTORIES:
         factory: Callable[..., SOMModel] | None = getattr(module, attr, None)
         if factory is not None:

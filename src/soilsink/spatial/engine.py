@@ -53,14 +53,11 @@ class CellEngine(Protocol):
 
 def falloon_iom(soc_t_ha: np.ndarray) -> np.ndarray:
     """Inert organic matter (t C/ha) = 0.049 × SOC^1.139 (Falloon et al. 1998, Soil Biol.
-    Biochem. 30:1207-1211, eq. 1; also GSOCseq TM eq. 5.2). Uses the RothC engine's own
-    function when it is available so both agree to the bit."""
-    try:
-        from soilsink.models.rothc import falloon_iom as _f
+    Biochem. 30:1207-1211, eq. 1; also GSOCseq TM eq. 5.2): the RothC engine's own function
+    (imported on use so that importing the grid code does not load the numba kernels)."""
+    from soilsink.models.rothc import falloon_iom as rothc_falloon_iom
 
-        return np.asarray(_f(soc_t_ha), dtype=float)
-    except ImportError:
-        return 0.049 * np.asarray(soc_t_ha, dtype=float) ** 1.139
+    return np.asarray(rothc_falloon_iom(soc_t_ha), dtype=float)
 
 
 class RothCEngine:

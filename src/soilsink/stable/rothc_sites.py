@@ -15,7 +15,7 @@ calendar month:
 ``evap_mm``     open-pan evaporation (mm/month, ≥ 0), **or** ``pet_mm``: potential evapotranspiration,
                 converted to open pan as PET / 0.75 (RothC uses 0.75 × open-pan evaporation as
                 evapotranspiration; Coleman & Jenkinson, RothC model description; official code
-                ``RMF_Moist``; same convention as :data:`soilsink.models.registry.PAN_TO_PET`)
+                ``RMF_Moist``; computed by :func:`soilsink.models.rothc.open_pan_from_pet`)
 ``cover``       optional, 1 = soil covered by plants (default 1), 0 = bare
 ``dpm_rpm``     optional DPM/RPM ratio of the plant inputs (default ``dpm_rpm`` argument, 1.44)
 ``c_input``     optional monthly distribution of the plant input (any units, only the shares count;
@@ -39,8 +39,6 @@ from soilsink.io.errors import InputError, Problem
 
 #: RothC-26.3 user guide: DPM/RPM of most agricultural crops and improved grassland.
 DEFAULT_DPM_RPM = 1.44
-#: Open-pan evaporation = PET / 0.75 (see module docstring).
-PAN_TO_PET = 0.75
 CLIMATE_COLUMNS = ("month", "temp_c", "precip_mm")
 
 
@@ -103,7 +101,12 @@ def climate_dataset(table: pd.DataFrame, source: str = "<climate>", *, site_ids:
                                 value=t.at[i, "dpm_rpm"], allowed="> 0"))
     if problems:
         raise InputError(problems)
-    evap = ev / PAN_TO_PET if has_pet else ev
+    if has_pet:
+        from soilsink.models.rothc import open_pan_from_pet
+
+        evap = pd.Series(open_pan_from_pet(ev), index=ev.index)
+    else:
+        evap = ev
     frame = pd.DataFrame({"month": month, "tas": temp, "pr": pr, "evap": evap, "cover": cover, "dpm_rpm": ratio,
                           "c_input": share, "row": t["row"]})
     per_site = "site_id" in t.columns

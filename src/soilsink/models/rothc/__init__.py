@@ -5,7 +5,7 @@ See ``docs/rothc.md``. Public API: :func:`simulate`, :func:`equilibrium`,
 :func:`read_official_input`, :func:`run_official`, :func:`write_results`.
 """
 
-from soilsink.models.rothc.api import equilibrium, falloon_iom, simulate
+from soilsink.models.rothc.api import equilibrium, falloon_iom, open_pan_from_pet, simulate
 from soilsink.models.rothc.inverse import inputs_for_target
 from soilsink.models.rothc.model import RothCModel, som_model
 from soilsink.models.rothc.official_io import (
@@ -22,6 +22,7 @@ __all__ = [
     "som_model",
     "equilibrium",
     "falloon_iom",
+    "open_pan_from_pet",
     "inputs_for_target",
     "simulate",
     "MONTH_COLUMNS",

@@ -55,6 +55,16 @@ def falloon_iom(soc_t_ha):
     return K.FALLOON_A * np.asarray(soc_t_ha, dtype=np.float64) ** K.FALLOON_B
 
 
+def open_pan_from_pet(pet_mm):
+    """Open-pan evaporation (mm/month) from potential evapotranspiration: PET / 0.75.
+
+    RothC's topsoil moisture deficit takes 0.75 × open-pan evaporation as evapotranspiration
+    (``PEVAP_FACTOR``; official RothC.for ``RMF_Moist``; Coleman & Jenkinson, RothC user guide,
+    2014 edition, "Input data"), so a PET series enters RothC as PET / 0.75.
+    """
+    return np.asarray(pet_mm, dtype=np.float64) / K.PEVAP_FACTOR
+
+
 def _iom_for_active(active_t_ha: np.ndarray) -> np.ndarray:
     """IOM with IOM = 0.049 (active + IOM)^1.139 (Newton; the map is a contraction for SOC > 0)."""
     a = np.asarray(active_t_ha, dtype=np.float64)
