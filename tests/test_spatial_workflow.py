@@ -194,7 +194,7 @@ def test_rothc_grid_equals_one_call_per_cell(example: Path) -> None:
 def _direct_end(engine, soc, clay, tas, pr, evap, s: Settings, factor: float) -> np.ndarray:
     """SOC at the end of one scenario simulated directly (no interpolation), central run."""
     from soilsink.spatial.engine import POOLS, falloon_iom
-    from soilsink.spatial.workflow import _monthly_mean, _run_series
+    from soilsink.spatial.workflow import _monthly_mean
 
     frac = np.asarray(s.input_monthly_fraction)[:, None]
     cover12 = np.asarray(s.cover, dtype=float)[:, None]
@@ -210,8 +210,9 @@ def _direct_end(engine, soc, clay, tas, pr, evap, s: Settings, factor: float) ->
               "evap": np.concatenate([evap_pan, np.tile(clim[2], (s.forward_years, 1))]),
               "cover": np.tile(cover12, (years + s.forward_years, 1))}
     last = (years + s.forward_years) * 12 - 1
-    out = _run_series(engine, f12, frac * c_eq, soil, series, c_warm, np.tile(frac, (s.forward_years, 1)), c_eq,
-                      factor, (last,))
+    # one uninterrupted run: equilibrium, warm-up inputs, then the forward inputs × factor
+    c_month = np.concatenate([c_warm, np.tile(frac, (s.forward_years, 1)) * (c_eq * factor)])
+    out = engine.simulate(f12, frac * c_eq, soil, series, c_month, (last,))
     return sum(out[p][-1] for p in POOLS)
 
 

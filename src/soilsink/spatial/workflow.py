@@ -171,17 +171,6 @@ def _mean_rows(x: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- per-cell workflow
 
 
-def _run_series(engine, forcing12, c_eq_month, soil, series, c_warm, fwd_pattern, c_fwd, factor, at):
-    """Equilibrium, then warm-up inputs ``c_warm`` (None: no warm-up), then forward inputs
-    ``fwd_pattern × c_fwd × factor``; pools at the end of months ``at``."""
-    n_warm = 0 if c_warm is None else c_warm.shape[0]
-    c_month = np.empty((n_warm + fwd_pattern.shape[0], c_fwd.shape[0]))
-    if n_warm:
-        c_month[:n_warm] = c_warm
-    c_month[n_warm:] = fwd_pattern * (c_fwd * factor)
-    return engine.simulate(forcing12, c_eq_month, soil, series, c_month, at)
-
-
 def sequestration_cells(
     soc: np.ndarray,
     clay: np.ndarray,
@@ -246,41 +235,34 @@ def sequestration_cells(
             c_year = c_eq * scale  # (years, n) t C/ha/yr
             c_warm = np.repeat(c_year, 12, axis=0) * np.tile(frac, (years, 1))
             c_fwd = _mean_rows(c_year)
-            n_warm = years * 12
         else:
             c_fwd = c_eq
-            n_warm = 0
-        # one series: warm-up then forward years under the warm-up mean climate (script 15)
+        # forward years under the warm-up mean climate (script 15), after the warm-up if any
         reps = settings.forward_years
-        series = {
-            "tas": np.concatenate([tas_v, np.tile(clim_mean[0], (reps, 1))]) if warm else np.tile(clim_mean[0], (reps, 1)),
-            "pr": np.concatenate([pr_v, np.tile(clim_mean[1], (reps, 1))]) if warm else np.tile(clim_mean[1], (reps, 1)),
-            "evap": np.concatenate([evap_pan, np.tile(evap_mean, (reps, 1))]) if warm else np.tile(evap_mean, (reps, 1)),
-            "cover": np.tile(cover12, (years * warm + reps, 1)),
-        }
+        fwd_series = {"tas": np.tile(clim_mean[0], (reps, 1)), "pr": np.tile(clim_mean[1], (reps, 1)),
+                      "evap": np.tile(evap_mean, (reps, 1)), "cover": np.tile(cover12, (reps, 1))}
         fwd_pattern = np.tile(frac, (reps, 1))
-        ctx = (engine, forcing12, c_eq_month, soil, series, c_warm if warm else None, fwd_pattern, c_fwd)
-
-        last = n_warm + fwd_months - 1
         factors = [f if f == 1.0 else f + sign * settings.input_factor_spread for f in settings.input_factors]
         if warm:
             # the warm-up once; every forward run continues from its end state (pools and soil
             # water deficit), which gives the same numbers as one uninterrupted run
-            w = engine.simulate(forcing12, c_eq_month, soil, {k: x[:n_warm] for k, x in series.items()},
-                                c_warm, (n_warm - 1,))
+            warm_series = {"tas": tas_v, "pr": pr_v, "evap": evap_pan, "cover": np.tile(cover12, (years, 1))}
+            w = engine.simulate(forcing12, c_eq_month, soil, warm_series, c_warm, (years * 12 - 1,))
             t0 = {p: w[p][0] for p in POOLS}
             start = dict(t0, SMD=w["SMD"])
-            fwd_series = {k: x[n_warm:] for k, x in series.items()}
-
-            def forward(factor: float, at: tuple, start=start, soil=soil, fwd_series=fwd_series,
-                        fwd_pattern=fwd_pattern, c_fwd=c_fwd, n_warm=n_warm) -> dict[str, np.ndarray]:
-                return engine.resume(start, soil, fwd_series, fwd_pattern * (c_fwd * factor),
-                                     tuple(a - n_warm for a in at))
-
-            base = forward(1.0, (last,))
         else:
-            base = _run_series(*ctx, 1.0, (last,))
             t0 = engine.equilibrium(forcing12, soil, c_eq_month)
+            start = None
+
+        def forward(factor: float, start=start, soil=soil, fwd_series=fwd_series, fwd_pattern=fwd_pattern,
+                    c_fwd=c_fwd, forcing12=forcing12, c_eq_month=c_eq_month) -> dict[str, np.ndarray]:
+            """Forward run with inputs ``fwd_pattern × c_fwd × factor``; pools at its last month."""
+            c_month = fwd_pattern * (c_fwd * factor)
+            if start is None:  # no warm-up: from the exact equilibrium
+                return engine.simulate(forcing12, c_eq_month, soil, fwd_series, c_month, (fwd_months - 1,))
+            return engine.resume(start, soil, fwd_series, c_month, (fwd_months - 1,))
+
+        base = forward(1.0)
         soc_t0 = sum(t0[p] for p in POOLS)
         stable_t0 = t0["HUM"] + t0["IOM"]
         soc_1 = sum(base[p][-1] for p in POOLS)
@@ -291,7 +273,7 @@ def sequestration_cells(
         others = [f for f in factors if f != 1.0]
         if others:
             f_ref = max(others, key=lambda f: abs(f - 1.0))
-            ref = forward(f_ref, (last,)) if warm else _run_series(*ctx, f_ref, (last,))
+            ref = forward(f_ref)
             soc_r = sum(ref[p][-1] for p in POOLS)
             st_r = ref["HUM"][-1] + ref["IOM"][-1]
         ends, stables = [], []
