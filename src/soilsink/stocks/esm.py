@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.interpolate import CubicSpline
 
-from soilsink.stocks.fixed_depth import OUTPUT_COLUMNS, _site_bd_source
+from soilsink.stocks.fixed_depth import OUTPUT_COLUMNS, _site_bd_source, fixed_depth_stocks
 
 ESM_METHODS = ("linear", "spline")
 
@@ -106,8 +106,6 @@ def reference_masses(baseline: pd.DataFrame, top_cm: float = 0.0, bottom_cm: flo
 
     The ESM reference of a resampling: the mass the baseline held in its sampled depth.
     """
-    from soilsink.stocks.fixed_depth import fixed_depth_stocks
-
     base = fixed_depth_stocks(baseline, top_cm, bottom_cm)
     return {s: float(m) for s, m in zip(base["site_id"], base["soil_mass_t_ha"], strict=True)
             if np.isfinite(m)}
