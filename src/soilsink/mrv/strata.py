@@ -13,8 +13,10 @@ standard deviation over the project's cells (covariates of different units must 
 equally; Brus 2022). Cells without a value in some covariate take the stratum of the nearest
 cell that has them all (the count is reported). :class:`sklearn.cluster.KMeans` with
 ``n_clusters=k``, ``n_init=20`` restarts (the best of 20 by within-cluster sum of squares)
-and ``random_state=seed`` clusters the cells; the clusters are numbered 1..k (zero-padded
-from 10 strata on) by increasing centre of the first covariate. Each cluster's cells are merged into polygons
+and ``random_state=seed`` clusters the cells, on one thread (OpenMP reductions over several
+threads may differ in the last bits between machines; one thread is also faster for grids of
+this size); the clusters are numbered 1..k (zero-padded from 10 strata on) by increasing
+centre of the first covariate. Each cluster's cells are merged into polygons
 (:func:`rasterio.features.shapes`) and clipped to the project polygons, so the strata
 partition the project exactly. Control areas are classified by the same fitted model (same
 standardisation), cell by cell.
@@ -184,6 +186,7 @@ def kmeans_strata(areas: DesignAreas, covariates: dict, k: int, seed: int, *,
                   cell_m: float | None = None) -> Strata:
     """``k`` strata by k-means on standardised covariates (see the module docstring)."""
     from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
 
     label = areas.path
     if not (isinstance(k, int) and k >= 2):
@@ -216,14 +219,16 @@ def kmeans_strata(areas: DesignAreas, covariates: dict, k: int, seed: int, *,
     if distinct < k:
         raise InputError(Problem("--kmeans", "more strata than distinct covariate values", value=k,
                                  allowed=f"<= {distinct}"))
-    model = KMeans(n_clusters=k, n_init=KMEANS_N_INIT, random_state=seed).fit(z)
+    with threadpool_limits(limits=1):  # one thread: the same clustering on every machine
+        model = KMeans(n_clusters=k, n_init=KMEANS_N_INIT, random_state=seed).fit(z)
     centres_raw = model.cluster_centers_ * sd + mean
     order = np.argsort(centres_raw[:, 0], kind="stable")
     relabel = np.empty(k, dtype=np.int64)
     relabel[order] = np.arange(k)
 
     def predict(zz: np.ndarray) -> np.ndarray:  # clusters renumbered by the first covariate
-        return relabel[model.predict(zz)]
+        with threadpool_limits(limits=1):
+            return relabel[model.predict(zz)]
 
     labels, n_filled = _labels(predict, mean, sd, x, y, values, label)
     if n_filled:
