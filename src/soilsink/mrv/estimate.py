@@ -4,9 +4,9 @@ For measure–remeasure, each sampling location is measured at baseline and at f
 per-location change d_i = follow-up − baseline (t C/ha) is the measured quantity. With strata
 of areas A_h (weights W_h = A_h / Σ A_k) and n_h locations in stratum h:
 
-* stratified mean (Cochran 1977, *Sampling Techniques*, 3rd ed., §5.2, eq. 5.1):
+* stratified mean (Cochran 1977, *Sampling Techniques*, 3rd ed., §5.2–5.3):
   ``d̄_st = Σ W_h d̄_h``;
-* its estimated variance (Cochran §5.4, from Theorem 5.3 of §5.3 with s_h² for S_h²):
+* its estimated variance (Cochran §5.4; the variance of §5.3 with s_h² for S_h²):
   ``v(d̄_st) = Σ W_h² s_h² (1/n_h − 1/N_h)``, s_h² the sample variance within stratum h
   (n_h − 1 divisor); an area is an infinite population (N_h = ∞, no fpc);
 * confidence limits ``d̄_st ± t · √v`` with Student t at the Satterthwaite degrees of freedom

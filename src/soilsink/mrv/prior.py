@@ -12,7 +12,7 @@ measured at each point (and, for a relative precision, its mean). Two sources:
   (stock, t C/ha) or ``change_t_ha`` (paired change from an earlier remeasurement, t C/ha), and
   either a ``stratum`` column or the location as ``x, y`` (in the CRS of the polygon file) or
   ``lon, lat`` (WGS84); the strata then come from the design. Per stratum, the mean and the
-  sample standard deviation (n − 1 divisor, Cochran 1977 §2.4) of the pilot values; every
+  sample standard deviation (n − 1 divisor) of the pilot values; every
   stratum needs at least 2 pilot values.
 
 For a paired design (the same locations measured again) the variance that matters is that of

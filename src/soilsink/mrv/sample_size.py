@@ -9,17 +9,18 @@ infinite population (N_h = ∞): the finite population correction (fpc) then van
 
 Equations (each cited where it is used below):
 
-* variance of the stratified mean for an allocation n_h (Cochran §5.3, Theorem 5.3),
+* variance of the stratified mean for an allocation n_h (Cochran §5.3),
   ``V = Σ W_h² S_h² (1/n_h − 1/N_h)``;
 * Neyman allocation (Cochran §5.5; Neyman 1934), ``n_h = n W_h S_h / Σ W_k S_k``, with strata
   that would get more than their N_h units set to N_h and the rest re-allocated (Cochran §5.8),
-  and here also strata below a minimum (default 2, the fewest that give a variance estimate,
-  Cochran §5.4) set to that minimum and the rest re-allocated;
+  and here also strata below a minimum (default 2: with one point a stratum has no variance
+  estimate, Cochran §5A.12) set to that minimum and the rest re-allocated;
 * total sample size for a target variance V under Neyman allocation (Cochran §5.9, eq. 5.25
   with w_h = W_h S_h / Σ W_k S_k), ``n = (Σ W_h S_h)² / (V + Σ W_h² S_h² / N_h)``;
 * degrees of freedom of the stratified variance estimate (Satterthwaite 1946, Cochran §5.4),
   ``n_e = (Σ g_h S_h²)² / Σ (g_h² S_h⁴ / (n_h − 1))`` with ``g_h = W_h² (1/n_h − 1/N_h)``
-  (Cochran writes g_h = N_h (N_h − n_h) / n_h, which differs by the constant factor N²).
+  (Cochran writes g_h = N_h (N_h − n_h) / n_h, which differs by the constant factor N², and
+  which cancels), with the prior S_h in place of the sample s_h at the design stage.
 
 Targets:
 
@@ -28,7 +29,8 @@ Targets:
   prior mean) (Cochran §4.6 for one stratum, §5.9 stratified);
 * **minimum detectable difference** Δ at significance α and power 1 − β: ``(q_α + q_β) · SE ≤ Δ``
   with q_α the (1 − α/2) quantile (two-sided test; (1 − α) one-sided) and q_β the (1 − β)
-  quantile (Zar 2010, *Biostatistical Analysis*, 5th ed., §9.1 (paired) and §8.1 (two-sample);
+  quantile (Zar 2010, *Biostatistical Analysis*, 5th ed., ch. 9 (paired) and ch. 8 (two-sample),
+  power and detectable difference of t-tests; section numbers not checked;
   the same formula as the minimum detectable difference of
   :func:`soilsink.accounting.remeasure.paired_change`). **Paired**: the same locations are
   measured twice and S_h is the standard deviation of the per-location change: SE = √V.
@@ -60,7 +62,7 @@ from scipy import stats
 from soilsink.io.errors import InputError, Problem
 
 SOURCE = "<sample size>"
-#: the fewest points per stratum that give a within-stratum variance (Cochran 1977, §5.4)
+#: the fewest points per stratum that give a within-stratum variance
 MIN_PER_STRATUM = 2
 #: sample sizes above this are reported as unreachable rather than searched for
 MAX_SAMPLE_SIZE = 1_000_000
@@ -117,7 +119,7 @@ def _check(weights, sd, population) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def stratified_variance(weights, sd, n_h, population=None) -> float:
-    """V(ȳ_st) = Σ W_h² S_h² (1/n_h − 1/N_h) (Cochran 1977, §5.3, Theorem 5.3)."""
+    """V(ȳ_st) = Σ W_h² S_h² (1/n_h − 1/N_h) (Cochran 1977, §5.3)."""
     w, s, pop = _check(weights, sd, population)
     n = np.asarray(n_h, dtype=float)
     return float(np.sum(w**2 * s**2 * (1.0 / n - 1.0 / pop)))

@@ -22,8 +22,8 @@ REFERENCES = [
     "Soc. 97: 558–625.",
     "Satterthwaite, F.E. (1946) An approximate distribution of estimates of variance components. "
     "Biometrics Bull. 2: 110–114.",
-    "Zar, J.H. (2010) Biostatistical Analysis, 5th ed. Pearson (§8.1, §9.1: power and minimum "
-    "detectable difference of t-tests).",
+    "Zar, J.H. (2010) Biostatistical Analysis, 5th ed. Pearson (ch. 8 and 9: power and minimum "
+    "detectable difference of two-sample and paired t-tests).",
     "Robertson, B.L., Brown, J.A., McDonald, T. & Jaksons, P. (2013) BAS: Balanced acceptance "
     "sampling of natural resources. Biometrics 69: 776–784.",
     "Stevens, D.L. & Olsen, A.R. (2004) Spatially balanced sampling of natural resources. "
