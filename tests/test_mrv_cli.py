@@ -125,6 +125,8 @@ BAD = [
     (["--target-precision", 10, "--cv", 0.3, "--confidence", 1.5], "confidence"),
     (["--target-precision", 10, "--pilot", "nope.csv"], "file not found"),
     (["--mdd", 2, "--cv", 0.3, "--mean", 50, "--test", "three-sample"], "unknown test"),
+    (["--target-precision", 10, "--cv", 0.3, "--test", "two-sample"], "belong to an --mdd target"),
+    (["--mdd", 2, "--cv", 0.3, "--mean", 50, "--test", "two-sample", "--correlation", 0.5], "applies to a paired test"),
 ]
 
 

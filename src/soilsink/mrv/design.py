@@ -126,6 +126,13 @@ def check_spec(spec: DesignSpec) -> None:
     if spec.target == "mdd" and spec.cv is not None and spec.mean_t_ha is None:
         bad("--mean", "an MDD in t C/ha needs the prior SD in t C/ha: give the mean stock with --cv",
             allowed="--mean T_HA")
+    if spec.target == "precision" and (spec.test != "paired" or spec.alternative != "two-sided"
+                                       or spec.correlation != 0):
+        bad("--test/--one-sided/--correlation", "these options belong to an --mdd target",
+            allowed="use them with --mdd")
+    if spec.test == "two-sample" and spec.correlation != 0:
+        bad("--correlation", "the correlation of repeated measurements applies to a paired test",
+            allowed="--test paired")
     if spec.test == "two-sample" and spec.controls:
         bad("--controls", "in a two-sample design the control sample equals the project sample",
             allowed="leave --controls out")
