@@ -150,3 +150,23 @@ def test_existing_outputs_are_not_overwritten(tmp_path, fields) -> None:
     assert r.exit_code == 0, r.output
     r = _run(fields, "-o", tmp_path / "d.shp", "--seed", 1, "--target-precision", 10, "--cv", 0.3)
     assert r.exit_code == 2 and ".gpkg" in r.output
+
+
+def test_lonlat_polygons_give_points_in_lonlat(tmp_path) -> None:
+    g = gpd.GeoDataFrame({"zone": ["A", "B"]}, geometry=[shapely.box(3.0, 45.0, 3.02, 45.02),
+                                                         shapely.box(3.02, 45.0, 3.05, 45.02)], crs="EPSG:4326")
+    g.to_file(tmp_path / "ll.geojson")
+    out = tmp_path / "ll.gpkg"
+    r = _run(tmp_path / "ll.geojson", "-o", out, "--seed", 9, "--strata-column", "zone",
+             "--target-precision", 8, "--cv", 0.25)
+    assert r.exit_code == 0, r.output
+    pts = gpd.read_file(out, layer="points")
+    assert pts.crs.to_epsg() == 4326
+    np.testing.assert_allclose(pts.x, pts.lon)
+    for h, geom in zip(g.zone, g.geometry, strict=True):
+        s = pts[pts.stratum == h]
+        # edges are straight in the equal-area frame: allow 1e-7° (about 1 cm) at the boundary
+        assert shapely.contains_xy(geom.buffer(1e-7), s.x, s.y).all()
+    areas = read_stratum_areas(out)
+    assert sum(areas.values()) == pytest.approx(
+        sum(float(a) for a in gpd.GeoSeries(g.geometry, crs=4326).to_crs("EPSG:3035").area) / 1e4, rel=1e-4)

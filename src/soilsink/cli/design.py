@@ -87,7 +87,8 @@ def design_command(
     with atomic_write(report, encoding="utf-8") as fh:
         fh.write(html)
     size = design.size
-    out_console.print(f"{size.n} sampling locations in {len(design.strata.names)} stratum/strata "
+    h = len(design.strata.names)
+    out_console.print(f"{size.n} sampling locations in {h} {'stratum' if h == 1 else 'strata'} "
                       f"(n_h = {', '.join(map(str, size.n_h))})"
                       + (f", {sum(design.controls_h)} controls" if sum(design.controls_h) else "")
                       + f"; wrote {output} and {report}")

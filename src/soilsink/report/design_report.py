@@ -109,6 +109,16 @@ def _strata_rows(design) -> list[dict]:
     return rows
 
 
+#: settings that only matter for one kind of target
+_ONLY_FOR = {"precision": ("confidence",), "mdd": ("power", "alpha", "test", "alternative", "correlation")}
+
+
+def _settings(spec) -> list[tuple[str, Any]]:
+    """The spec's settings that were given or matter for its target."""
+    skip = {k for target, keys in _ONLY_FOR.items() if target != spec.target for k in keys}
+    return [(k, v) for k, v in spec.model_dump(mode="json").items() if v not in (None, [], ()) and k not in skip]
+
+
 def render_design_report(design) -> str:
     """HTML text of the design report of a :class:`soilsink.mrv.design.Design`."""
     from soilsink import __version__
@@ -123,7 +133,7 @@ def render_design_report(design) -> str:
         map_png=png_base64(design_map(design)), version=__version__,
         ybar=ybar, area_ha=design.areas.project_area_ha, srs_draws=SRS_REFERENCE_DRAWS,
         n_controls=sum(design.controls_h), references=REFERENCES,
-        settings=[(k, v) for k, v in spec.model_dump(mode="json").items() if v not in (None, [], ())],
+        settings=_settings(spec),
         kmeans=design.strata.kmeans, starts=design.starts.to_dict("records"),
         crs_source=design.areas.source_crs.to_string(), crs_work=design.areas.working_crs.to_string(),
     )
