@@ -182,27 +182,34 @@ def _check_folder(raw: Path, kind: str | None, inputs: Inputs, owned: Iterable[s
         full = inp.resolve()
         if full == target or target in full.parents:
             raise _refuse(raw, f"holds {inp}, an input of this command; soilsink never writes into "
-                          "its inputs' folders", f"a new folder outside it, e.g. {target / 'results'}")
+                          "its inputs' folders", "a folder that holds none of the inputs, e.g. a new one beside them")
     if not target.exists():
         return target
-    entries = [e for e in os.listdir(target) if not is_temporary(e)]
+    entries = sorted(e for e in os.listdir(target) if not is_temporary(e))
     if not entries or (kind is not None and _manifest_kind(target) == kind):
-        ours = True
-    elif owned is not None:
-        names = {n.rstrip("/") for n in owned}
-        ours = all(e in names for e in entries)
-    else:
-        ours = False
-    if not ours:
-        shown = ", ".join(sorted(entries)[:5]) + (" ..." if len(entries) > 5 else "")
-        why = (f"no {MANIFEST} with \"{MARKER}\": \"{kind}\"" if kind else "not empty") + f"; it holds {shown}"
-        raise _refuse(raw, f"exists and is not {label} ({why}); soilsink never replaces or fills "
-                      "folders it did not write", "a new or empty folder, or remove this one yourself")
+        return _check_owned(target, owned)
     if owned is not None:
-        for name in owned:
-            p = target / name.rstrip("/")
-            if p.exists() and p.is_dir() != name.endswith("/"):
-                raise _refuse(p, "is in the way of an output of the same name", "remove or rename it")
+        names = {n.rstrip("/") for n in owned}
+        foreign = [e for e in entries if e not in names]
+        if not foreign:
+            return _check_owned(target, owned)
+        why = f"it holds {_list(foreign)}, which this command does not write"
+    else:
+        why = (f"no {MANIFEST} with \"{MARKER}\": \"{kind}\"; " if kind else "") + f"it holds {_list(entries)}"
+    raise _refuse(raw, f"exists and is not {label} ({why}); soilsink never replaces or fills folders "
+                  "it did not write", "a new or empty folder, or remove this one yourself")
+
+
+def _list(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def _check_owned(target: Path, owned: Iterable[str] | None) -> Path:
+    """Each name the command writes into ``target`` is absent or of the right type (file/folder)."""
+    for name in owned or ():
+        p = target / name.rstrip("/")
+        if p.exists() and p.is_dir() != name.endswith("/"):
+            raise _refuse(p, "is in the way of an output of the same name", "remove or rename it")
     return target
 
 
@@ -263,8 +270,23 @@ def _os_errors(target: Path, action: str, *paths: Path) -> Iterator[None]:
             where = Path(os.fsdecode(exc.filename)) if exc.filename is not None else None
             if where is not None and (where == target or is_temporary(where.name)):
                 where = None
-            raise OutputError(target, action, exc, where=where) from exc
+            raise OutputError(target, action, exc, where=where, free_bytes=_low_space(target)) from exc
         raise
+
+
+#: Below this many free bytes a failed write is reported as a probably full disk (some
+#: writers, e.g. HDF5 and GDAL, report a full disk as another error).
+LOW_SPACE_BYTES = 1 << 20
+
+
+def _low_space(target: Path) -> int | None:
+    """Free bytes of the disk of ``target`` when below :data:`LOW_SPACE_BYTES`, else None."""
+    where = next((p for p in (target, *target.parents) if p.exists()), None)
+    try:
+        free = shutil.disk_usage(where).free if where is not None else None
+    except OSError:
+        return None
+    return free if free is not None and free < LOW_SPACE_BYTES else None
 
 
 def _make_parent(target: Path) -> None:

@@ -118,6 +118,11 @@ OS_ERROR_HINTS: dict[int, str] = {
 }
 
 
+#: What some writers (HDF5, GDAL) report when the disk is full; with little free space left,
+#: :class:`OutputError` names the full disk instead.
+MISLEADING_ERRNOS = frozenset({None, 0, errno.EACCES, errno.EPERM, errno.EIO, errno.EFBIG})
+
+
 def os_error_hint(exc: OSError) -> str:
     """A one-line 'what to do' for an :class:`OSError`."""
     return OS_ERROR_HINTS.get(exc.errno or -1, "check the path and try again")
@@ -135,15 +140,19 @@ class OutputError(Exception):
     reason (``cause``, an :class:`OSError`). ``str()`` says what to do."""
 
     def __init__(self, path: str | os.PathLike, action: str, cause: OSError,
-                 where: str | os.PathLike | None = None):
+                 where: str | os.PathLike | None = None, free_bytes: int | None = None):
         self.path = str(path)
         self.action = action
         self.cause = cause
         self.where = None if where is None else str(where)
+        self.free_bytes = free_bytes
         super().__init__(str(self))
 
     def __str__(self) -> str:
         at = f" (at {self.where})" if self.where and self.where != self.path else ""
+        if self.free_bytes is not None and self.cause.errno in MISLEADING_ERRNOS:
+            return (f"cannot {self.action} {self.path}{at}: the disk is full ({self.free_bytes} bytes free; the "
+                    f"writer reported: {os_error_reason(self.cause)}); {OS_ERROR_HINTS[errno.ENOSPC]}")
         return f"cannot {self.action} {self.path}{at}: {os_error_reason(self.cause)}; {os_error_hint(self.cause)}"
 
 
