@@ -108,7 +108,7 @@ def _read_csv(path: Path, label: str) -> pd.DataFrame:
     df = _with_header(raw, label)
     if sep != ",":
         converted = _decimal_commas(df)
-        how = f" with decimal commas (read as decimal points in {', '.join(converted)})" if converted else ""
+        how = f"; decimal commas read as decimal points in {', '.join(converted)}" if converted else ""
         warn_input(Problem(label, f"read as a {_SEPARATOR_NAMES[sep]}-separated table{how}"))
     return df
 
@@ -179,12 +179,12 @@ def _duplicates(names: Sequence[str], label: str, row: int | None) -> list[Probl
 def _read_parquet(path: Path, label: str) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
-    names = [str(n).strip() for n in table.column_names]
-    problems = _duplicates(names, label, row=None)
-    if problems:
-        raise InputError(problems)
-    df = table.to_pandas()
+    with pq.ParquetFile(path) as pf:
+        names = [str(n).strip() for n in pf.schema_arrow.names]
+        problems = _duplicates(names, label, row=None)
+        if problems:
+            raise InputError(problems)
+        df = pf.read().to_pandas()
     if any(n is not None for n in df.index.names):  # a named index written by pandas: a column
         df = df.reset_index()
     df.columns = [str(c).strip() for c in df.columns]
