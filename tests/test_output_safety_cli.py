@@ -207,3 +207,40 @@ def test_full_disk_is_exit_2_without_traceback(tmp_path: Path, example: Path) ->
         res = invoke("grid", "run", example / "CONFIG.toml", "-o", full / "g", "--scheduler", "synchronous", "-q")
         refused(res, "results.nc", "disk is full")
         assert sorted(os.listdir(full)) == ["filler", "g"] and os.listdir(full / "g") == []
+
+
+@pytest.mark.parametrize(("exc", "words"), [
+    (PermissionError(13, "Permission denied", "/data/in.csv"), ["cannot access /data/in.csv", "EACCES", "permissions"]),
+    (OSError(28, "No space left on device"), ["No space left", "ENOSPC", "free some space"]),
+    (IsADirectoryError(21, "Is a directory", "/data"), ["/data", "EISDIR", "give a file name"]),
+])
+def test_every_os_error_is_exit_2_with_what_to_do(exc: OSError, words: list[str]) -> None:
+    import typer
+
+    from soilsink.cli._common import friendly_errors
+
+    app_ = typer.Typer()
+
+    @app_.command()
+    @friendly_errors
+    def fails() -> None:
+        raise exc
+
+    res = CliRunner().invoke(app_, [])
+    refused(res, "error:", *words)
+
+
+def test_a_bug_is_not_hidden_as_bad_input() -> None:
+    import typer
+
+    from soilsink.cli._common import friendly_errors
+
+    app_ = typer.Typer()
+
+    @app_.command()
+    @friendly_errors
+    def fails() -> None:
+        raise KeyError("bug")
+
+    res = CliRunner().invoke(app_, [])
+    assert res.exit_code == 1 and isinstance(res.exception, KeyError)

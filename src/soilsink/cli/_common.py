@@ -40,7 +40,7 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             except FileNotFoundError as exc:
                 _fail(caught, f"file not found: {exc.filename or exc}")
             except OSError as exc:
-                where = f"{exc.filename}: " if exc.filename else ""
+                where = f"cannot access {exc.filename}: " if exc.filename else ""
                 _fail(caught, f"{where}{os_error_reason(exc)}; {os_error_hint(exc)}")
             except Exception as exc:  # pydantic without importing it eagerly
                 if type(exc).__name__ == "ValidationError" and "pydantic" in type(exc).__module__:

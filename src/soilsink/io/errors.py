@@ -102,9 +102,9 @@ class InputError(ValueError):
 
 #: What to do about an operating-system error, by errno.
 OS_ERROR_HINTS: dict[int, str] = {
-    errno.EACCES: "no permission: choose a folder you can write to, or ask for access",
-    errno.EPERM: "the operation is not permitted there: choose another folder",
-    errno.EROFS: "the file system is read-only: choose a folder on a writable disk",
+    errno.EACCES: "no permission: check the permissions, or write to a folder you may write to",
+    errno.EPERM: "the operation is not permitted there: check the permissions, or choose another folder",
+    errno.EROFS: "the file system is read-only: write to a folder on a writable disk",
     errno.ENOSPC: "the disk is full: free some space or choose another disk",
     errno.EDQUOT: "your disk quota is used up: free some space or choose another disk",
     errno.ENOTDIR: "a part of the path is a file, not a folder: choose another path",

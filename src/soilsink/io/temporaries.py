@@ -48,7 +48,7 @@ def is_temporary(name: str) -> bool:
 
 def process_alive(pid: int) -> bool:
     """True unless no process ``pid`` runs on this machine (an unknown answer counts as alive)."""
-    if pid == os.getpid():
+    if pid == os.getpid() or os.name == "nt":  # Windows: os.kill would end the process
         return True
     try:
         os.kill(pid, 0)
