@@ -198,6 +198,21 @@ def _rows(df: pd.DataFrame) -> np.ndarray:
     return (df[ROW_COLUMN].to_numpy() if ROW_COLUMN in df.columns else np.arange(2, len(df) + 2)).astype(int)
 
 
+def _cell_kinds(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells hold true/false values and which hold text (by the column's inferred type;
+    cell by cell only for mixed columns)."""
+    n = len(raw)
+    kind = pd.api.types.infer_dtype(raw, skipna=True)
+    if kind == "boolean":
+        return raw.notna().to_numpy(dtype=bool), np.zeros(n, dtype=bool)
+    if kind in ("string", "empty"):
+        return np.zeros(n, dtype=bool), raw.notna().to_numpy(dtype=bool)
+    if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
+        return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    return (raw.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool),
+            raw.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool))
+
+
 def numeric_column(df: pd.DataFrame, col: str, source: str, problems: list[Problem], *,
                    required: bool = True, bounds: tuple[float, float] | None = None,
                    units: str = "") -> pd.Series:
@@ -210,16 +225,11 @@ def numeric_column(df: pd.DataFrame, col: str, source: str, problems: list[Probl
     rows = _rows(df)
     unit = f" {units}" if units else ""
     allowed = f"a number{unit}" if bounds is None else f"{bounds[0]:g} to {bounds[1]:g}{unit}"
-    if pd.api.types.is_bool_dtype(raw.dtype):
-        is_bool = raw.notna().to_numpy()
-    else:
-        is_bool = raw.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+    is_bool, text = _cell_kinds(raw)
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         values = raw.astype(float)
         blank = values.isna().to_numpy()
-        text = np.zeros(len(raw), dtype=bool)
     else:
-        text = raw.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
         stripped = raw.astype("string").str.strip()
         blank = (raw.isna() | stripped.isin(BLANKS)).to_numpy(dtype=bool) & ~is_bool
         values = pd.to_numeric(raw.where(~(blank | is_bool)).astype(object), errors="coerce").astype(float)
