@@ -61,7 +61,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from soilsink.io.errors import InputError, OutputError, Problem
+from soilsink.io.errors import InputError, OutputError, Problem, output_errors
 from soilsink.io.temporaries import OLD_TAG, is_temporary, remove_stale_temporaries, temp_name
 
 #: Manifest file of an output folder and its marker key (``"soilsink_output": kind``).
@@ -249,55 +249,15 @@ def _probe(target: Path) -> None:
 # ----------------------------------------------------------------------------- writing
 
 
-def _owned_error(exc: BaseException, target: Path, paths: tuple[Path, ...]) -> bool:
-    """True when ``exc`` is an OS error about the output: no file named, ``target`` or one of
-    its folders, or something at or under one of ``paths`` (its temporaries)."""
-    if not isinstance(exc, OSError):
-        return False
-    if exc.filename is None:
-        return True
-    p = Path(os.fsdecode(exc.filename))
-    return p == target or p in target.parents or any(p == q or q in p.parents for q in paths)
-
-
-@contextlib.contextmanager
-def _os_errors(target: Path, action: str, *paths: Path) -> Iterator[None]:
-    """Turn OS errors about the output into :class:`OutputError`; others pass unchanged."""
-    try:
-        yield
-    except OSError as exc:
-        if _owned_error(exc, target, paths):
-            where = Path(os.fsdecode(exc.filename)) if exc.filename is not None else None
-            if where is not None and (where == target or is_temporary(where.name)):
-                where = None
-            raise OutputError(target, action, exc, where=where, free_bytes=_low_space(target)) from exc
-        raise
-
-
-#: Below this many free bytes a failed write is reported as a probably full disk (some
-#: writers, e.g. HDF5 and GDAL, report a full disk as another error).
-LOW_SPACE_BYTES = 1 << 20
-
-
-def _low_space(target: Path) -> int | None:
-    """Free bytes of the disk of ``target`` when below :data:`LOW_SPACE_BYTES`, else None."""
-    where = next((p for p in (target, *target.parents) if p.exists()), None)
-    try:
-        free = shutil.disk_usage(where).free if where is not None else None
-    except OSError:
-        return None
-    return free if free is not None and free < LOW_SPACE_BYTES else None
-
-
 def _make_parent(target: Path) -> None:
-    with _os_errors(target, "create the folder of"):
+    with output_errors(target, "create the folder of"):
         target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(target.parent)
 
 
 def _new_temp_file(target: Path) -> tuple[int, Path]:
     tmp = target.parent / temp_name(target)
-    with _os_errors(target, "create a temporary file for", tmp):
+    with output_errors(target, "create a temporary file for", tmp):
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     return fd, tmp
 
@@ -326,11 +286,11 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, kind: str | None =
     _make_parent(target)
     fd, tmp = _new_temp_file(target)
     try:
-        with _os_errors(target, "write", tmp), os.fdopen(fd, mode, **open_kwargs) as fh:
+        with output_errors(target, "write", tmp), os.fdopen(fd, mode, **open_kwargs) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        with _os_errors(target, "put in place", tmp):
+        with output_errors(target, "put in place", tmp):
             os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -352,14 +312,14 @@ def atomic_path(path: str | os.PathLike, *, kind: str | None = None, inputs: Inp
     fd, tmp = _new_temp_file(target)
     os.close(fd)
     try:
-        with _os_errors(target, "write", tmp):
+        with output_errors(target, "write", tmp):
             yield tmp
             fd = os.open(tmp, os.O_RDONLY)
             try:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        with _os_errors(target, "put in place", tmp):
+        with output_errors(target, "put in place", tmp):
             os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -381,10 +341,10 @@ def atomic_dir(path: str | os.PathLike, *, kind: str | None = None, inputs: Inpu
     target = check_output_dir(path, kind=kind, inputs=inputs, probe=False)
     _make_parent(target)
     tmp = target.parent / temp_name(target)
-    with _os_errors(target, "create a temporary folder for", tmp):
+    with output_errors(target, "create a temporary folder for", tmp):
         os.mkdir(tmp, 0o777)
     try:
-        with _os_errors(target, "write", tmp):
+        with output_errors(target, "write", tmp):
             yield tmp
         if kind is not None and _manifest_kind(tmp) != kind:
             raise ValueError(f"the writer of {target} did not put \"{MARKER}\": \"{kind}\" into {MANIFEST}")
@@ -397,7 +357,7 @@ def atomic_dir(path: str | os.PathLike, *, kind: str | None = None, inputs: Inpu
 
 def _swap_in(tmp: Path, target: Path) -> None:
     """Rename ``tmp`` to ``target``; an existing ``target`` is moved aside first, then removed."""
-    with _os_errors(target, "put in place", tmp):
+    with output_errors(target, "put in place", tmp):
         if not target.exists() or not os.listdir(target):
             os.replace(tmp, target)  # POSIX: an empty folder is replaced in one step
             _fsync_dir(target.parent)
@@ -417,7 +377,7 @@ def output_dir(path: str | os.PathLike, *, kind: str, owned: Iterable[str], inpu
     """Check (:func:`check_output_dir` with ``owned``) and create a folder that a command fills
     file by file with :func:`atomic_write` / :func:`atomic_path`; return its absolute path."""
     target = check_output_dir(path, kind=kind, inputs=inputs, owned=tuple(owned), probe=False)
-    with _os_errors(target, "create the folder"):
+    with output_errors(target, "create the folder"):
         target.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(target)
     return target

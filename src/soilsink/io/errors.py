@@ -9,14 +9,19 @@ traceback. Numbers are echoed with at most 12 significant digits.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import math
 import os
+import shutil
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from numbers import Real
+from pathlib import Path
 from typing import Any
+
+from soilsink.io.temporaries import is_temporary
 
 #: Significant digits of numbers echoed in messages.
 ECHO_DIGITS = 12
@@ -154,6 +159,47 @@ class OutputError(Exception):
             return (f"cannot {self.action} {self.path}{at}: the disk is full ({self.free_bytes} bytes free; the "
                     f"writer reported: {os_error_reason(self.cause)}); {OS_ERROR_HINTS[errno.ENOSPC]}")
         return f"cannot {self.action} {self.path}{at}: {os_error_reason(self.cause)}; {os_error_hint(self.cause)}"
+
+
+def _owned_error(exc: BaseException, target: Path, paths: tuple[Path, ...]) -> bool:
+    """True when ``exc`` is an OS error about the output: no file named, ``target`` or one of
+    its folders, or something at or under one of ``paths`` (its temporaries)."""
+    if not isinstance(exc, OSError):
+        return False
+    if exc.filename is None:
+        return True
+    p = Path(os.fsdecode(exc.filename))
+    return p == target or p in target.parents or any(p == q or q in p.parents for q in paths)
+
+
+@contextlib.contextmanager
+def output_errors(target: Path, action: str, *paths: Path) -> Iterator[None]:
+    """Turn OS errors about the output ``target`` (or ``paths``, its temporaries) into
+    :class:`OutputError` saying ``action`` failed; others pass unchanged."""
+    try:
+        yield
+    except OSError as exc:
+        if _owned_error(exc, target, paths):
+            where = Path(os.fsdecode(exc.filename)) if exc.filename is not None else None
+            if where is not None and (where == target or is_temporary(where.name)):
+                where = None
+            raise OutputError(target, action, exc, where=where, free_bytes=_low_space(target)) from exc
+        raise
+
+
+#: Below this many free bytes a failed write is reported as a probably full disk (some
+#: writers, e.g. HDF5 and GDAL, report a full disk as another error).
+LOW_SPACE_BYTES = 1 << 20
+
+
+def _low_space(target: Path) -> int | None:
+    """Free bytes of the disk of ``target`` when below :data:`LOW_SPACE_BYTES`, else None."""
+    where = next((p for p in (target, *target.parents) if p.exists()), None)
+    try:
+        free = shutil.disk_usage(where).free if where is not None else None
+    except OSError:
+        return None
+    return free if free is not None and free < LOW_SPACE_BYTES else None
 
 
 class InputWarning(UserWarning):
