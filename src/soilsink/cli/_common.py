@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from soilsink.io.errors import InputError, InputWarning
+from soilsink.io.errors import InputError, InputWarning, OutputError, os_error_hint, os_error_reason
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, soft_wrap=True)
@@ -21,10 +21,12 @@ EXIT_BAD_INPUT = 2
 
 
 def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorate a command: bad input -> clear message on stderr and exit status 2.
+    """Decorate a command: bad input or an output that cannot be written -> a clear message on
+    stderr and exit status 2, no traceback.
 
-    Catches :class:`~soilsink.io.errors.InputError`, pydantic ``ValidationError`` and
-    ``FileNotFoundError``; prints :class:`~soilsink.io.errors.InputWarning` as warnings.
+    Catches :class:`~soilsink.io.errors.InputError`, :class:`~soilsink.io.errors.OutputError`,
+    pydantic ``ValidationError`` and every ``OSError`` (path, the system's reason, what to do);
+    prints :class:`~soilsink.io.errors.InputWarning` as warnings.
     """
 
     @functools.wraps(func)
@@ -33,25 +35,28 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             warnings.simplefilter("always", InputWarning)
             try:
                 result = func(*args, **kwargs)
-            except InputError as exc:
-                _show_warnings(caught)
-                err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
-                raise typer.Exit(EXIT_BAD_INPUT) from None
+            except (InputError, OutputError) as exc:
+                _fail(caught, str(exc))
             except FileNotFoundError as exc:
-                _show_warnings(caught)
-                name = exc.filename or str(exc)
-                err_console.print(f"[bold red]error:[/] file not found: {escape(str(name))}", markup=True)
-                raise typer.Exit(EXIT_BAD_INPUT) from None
+                _fail(caught, f"file not found: {exc.filename or exc}")
+            except OSError as exc:
+                where = f"cannot access {exc.filename}: " if exc.filename else ""
+                _fail(caught, f"{where}{os_error_reason(exc)}; {os_error_hint(exc)}")
             except Exception as exc:  # pydantic without importing it eagerly
                 if type(exc).__name__ == "ValidationError" and "pydantic" in type(exc).__module__:
-                    _show_warnings(caught)
-                    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
-                    raise typer.Exit(EXIT_BAD_INPUT) from None
+                    _fail(caught, str(exc))
                 raise
         _show_warnings(caught)
         return result
 
     return wrapper
+
+
+def _fail(caught: list[warnings.WarningMessage], message: str) -> None:
+    """Show the warnings so far and ``message``; exit with status 2."""
+    _show_warnings(caught)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
+    raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def _show_warnings(caught: list[warnings.WarningMessage]) -> None:

@@ -53,25 +53,35 @@ def run_stocks_demo(outdir: Path) -> dict[str, object]:
 @friendly_errors
 def demo_command(
     output: Path = typer.Option(DEFAULT_DEMO_DIR, "-o", "--output",
-                                help="Output folder (default ./soilsink-demo)."),
+                                help="Output folder (default ./soilsink-demo): new, empty or an earlier demo."),
 ) -> None:
     """Run the demo on embedded real soil profiles and print where the outputs are.
 
     Stocks of the embedded profiles, then the embedded demo projects (IPCC Tier 1 and ICBM on
     the NEON SERC cropland fields, thresholds from the natural soils, Monte Carlo) as result
-    bundles in ``OUTPUT/bundle`` and ``OUTPUT/bundle-model``.
+    bundles in ``OUTPUT/bundle`` and ``OUTPUT/bundle-model``. OUTPUT is written as a whole
+    and replaces only an empty folder or an earlier demo folder.
     """
     from soilsink.cli.account import run_demo_bundles
+    from soilsink.io.atomic import atomic_dir, write_manifest
 
-    res = run_stocks_demo(output)
+    final = output.resolve()
+    with atomic_dir(output, kind="demo") as tmp:
+        res = run_stocks_demo(tmp)
+        bundles = run_demo_bundles(tmp, quiet=True)
+        write_manifest(tmp, "demo", contents=sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file()))
+
+    def shown(p: Path) -> Path:  # where a file written into the temporary folder now is
+        return final / Path(p).relative_to(tmp)
+
     out_console.print(f"soilsink demo: {res['n_sites']} profiles", markup=False)
-    out_console.print(f"  stocks table: {res['stocks_csv']}", markup=False)
-    out_console.print(f"  summary:      {res['summary']}", markup=False)
-    for bundle, summary in run_demo_bundles(output, quiet=True):
+    out_console.print(f"  stocks table: {shown(res['stocks_csv'])}", markup=False)
+    out_console.print(f"  summary:      {shown(res['summary'])}", markup=False)
+    for bundle, summary in bundles:
         method = summary["model"] if summary["method"] == "model" else summary["method"]
         for name, block in summary["scenarios"].items():
             s = block["total"]["total_sink_t_co2e"]
             out_console.print(f"  {method} / {name}: sink {s['mean']:,.1f} t CO2e "
                               f"(95 % interval {s['lo95']:,.1f} to {s['hi95']:,.1f})", markup=False)
-        out_console.print(f"  bundle:       {bundle} (report: {bundle / 'report.html'})", markup=False)
-    out_console.print(f"outputs written to {output.resolve()}", markup=False)
+        out_console.print(f"  bundle:       {shown(bundle)} (report: {shown(bundle) / 'report.html'})", markup=False)
+    out_console.print(f"outputs written to {final}", markup=False)

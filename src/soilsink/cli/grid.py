@@ -23,7 +23,8 @@ app.add_typer(sub, name="grid")
 @friendly_errors
 def run(
     config: Annotated[Path, typer.Argument(help="CONFIG.toml naming the rasters and scenario settings.")],
-    outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Output folder (results.nc, zonal.csv).")],
+    outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Output folder (results.nc, zonal.csv): new, empty, "
+                                          "or one an earlier run wrote.")],
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Address of an existing Dask scheduler (tcp://HOST:PORT), or 'synchronous'.")] = None,
     workers: Annotated[int | None, typer.Option(
@@ -34,10 +35,12 @@ def run(
     """Run the sequestration-potential workflow on the grid of CONFIG.toml."""
     if scheduler and workers:
         raise typer.BadParameter("give --scheduler or --workers, not both")
+    from soilsink.io.atomic import check_output_dir
     from soilsink.spatial.config import load_config
-    from soilsink.spatial.run import run_grid
+    from soilsink.spatial.run import OUTPUT_NAMES, run_grid
 
     cfg = load_config(config)
+    check_output_dir(outdir, kind="grid", owned=OUTPUT_NAMES, inputs=[config, *cfg.input_files()])
     try:
         out = run_grid(cfg, outdir, scheduler=scheduler, workers=workers, progress=not quiet, geotiff=geotiff)
     except ImportError as exc:
@@ -51,7 +54,8 @@ def run(
 @sub.command("example")
 @friendly_errors
 def example(
-    directory: Annotated[Path, typer.Argument(help="Folder to write the example into.")],
+    directory: Annotated[Path, typer.Argument(help="Folder to write the example into (new, empty, or an "
+                                              "earlier example).")],
     cells: Annotated[int, typer.Option("--cells", min=4, help="Approximate number of grid cells.")] = 400,
     years: Annotated[int, typer.Option("--years", min=1, max=100, help="Warm-up years of monthly climate.")] = 20,
 ) -> None:

@@ -35,8 +35,11 @@ def run(
     equilibrium: Annotated[Equilibrium, typer.Option("--equilibrium", help=_EQ_HELP)] = Equilibrium.exact,
 ) -> None:
     """Run an official RothC input file; write month_results.csv and year_results.csv (official columns)."""
+    from soilsink.io.atomic import check_output
     from soilsink.models.rothc import read_official_input, run_official, write_results
 
+    for name in ("month_results.csv", "year_results.csv"):  # the files write_results writes
+        check_output(outdir / name, kind="csv", inputs=[input_file])
     inp = read_official_input(input_file)
     month, year = run_official(inp, equilibrium=equilibrium.value)
     paths = write_results(month, year, outdir)

@@ -132,7 +132,7 @@ def stable_command(
     clim = load_climate(climate, sorted(h["site_id"].unique()), dpm_rpm) if method == "rothc" else None
     table = site_stable_table(h, top, bottom, method=method, reference_mass_t_ha=ref, esm_method=esm_method,
                               mineralogy=mineralogy, climate=clim, source=str(horizons))
-    with atomic_write(output, newline="") as fh:
+    with atomic_write(output, newline="", kind="csv", inputs=(horizons, climate)) as fh:
         table.to_csv(fh, index=False, float_format="%.10g")
     n_stable = int(table["stable_soc_t_ha"].notna().sum())
     out_console.print(f"wrote {len(table)} site(s) to {output} ({n_stable} with stable carbon)")

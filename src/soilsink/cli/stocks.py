@@ -29,11 +29,13 @@ def stocks_command(
                             help="Bulk-density pedotransfer function where BD is missing."),
 ) -> None:
     """SOC stocks (t C/ha) per site: fixed depth (default 0-30 cm) or equivalent soil mass."""
-    from soilsink.io.atomic import atomic_write
+    from soilsink.io.atomic import atomic_write, check_output
     from soilsink.io.errors import InputError, Problem
     from soilsink.io.horizons import read_horizons
     from soilsink.stocks import ESM_METHODS, esm_stocks, fixed_depth_stocks, reference_masses
 
+    inputs = (horizons, reference)
+    check_output(output, kind="csv", inputs=inputs)
     top, bottom = parse_depth(depth)
     if esm_method not in ESM_METHODS:
         raise InputError(Problem("--esm-method", "unknown ESM method", value=esm_method,
@@ -57,7 +59,7 @@ def stocks_command(
         else:
             ref = float(reference_mass)  # type: ignore[arg-type]
         table = esm_stocks(h, ref, method=esm_method)
-    with atomic_write(output, newline="") as fh:
+    with atomic_write(output, newline="", kind="csv", inputs=inputs) as fh:
         table.to_csv(fh, index=False, float_format="%.10g")
     failed = table["soc_stock_t_ha"].isna().sum()
     out_console.print(f"wrote {len(table)} site(s) to {output}"

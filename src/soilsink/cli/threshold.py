@@ -122,10 +122,10 @@ def _numeric(values):
     return pd.to_numeric(values, errors="coerce").astype(float)
 
 
-def _write_csv(df, output: Path) -> None:
+def _write_csv(df, output: Path, inputs) -> None:
     from soilsink.io.atomic import atomic_write
 
-    with atomic_write(output, newline="") as fh:
+    with atomic_write(output, newline="", kind="csv", inputs=inputs) as fh:
         df.to_csv(fh, index=False)
 
 
@@ -194,7 +194,7 @@ def threshold_command(
         modelled = model_thresholds(read_table(model_inputs), groups, model, source=str(model_inputs))
         result = modelled if result is None else beside(result, modelled, groups)
     result = _name_stable_method(result)
-    _write_csv(result, output)
+    _write_csv(result, output, (sites, climate, model_inputs))
     n_few = int((result["flag"] != "ok").sum())
     out_console.print(f"wrote {len(result)} group(s) to {output} ({n_few} flagged too_few/no_reference)")
 
@@ -260,6 +260,6 @@ def potential_command(
     table = _load_sites(sites, depth, groups, opts)
     result = sink_potential(table, thr, groups, source=str(thresholds))
     result = _with_stable_columns(result, table)
-    _write_csv(result, output)
+    _write_csv(result, output, (sites, thresholds, climate))
     n_missing = int((result["status"] == "no_threshold").sum())
     out_console.print(f"wrote {len(result)} site(s) to {output} ({n_missing} without a threshold)")

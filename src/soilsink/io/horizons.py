@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from soilsink.io.errors import InputError, Problem, warn_input
-from soilsink.io.tables import ROW_COLUMN, read_table
+from soilsink.io.tables import ROW_COLUMN, numeric_column, read_table, warn_unknown_columns
 
 VAN_BEMMELEN = 0.58
 SOC_COLUMNS = ("soc_g_kg", "soc_pct", "som_pct")
@@ -47,6 +47,11 @@ NUMERIC_OPTIONAL = ("bulk_density_g_cm3", "coarse_vol_pct", "coarse_mass_pct", "
 TEXT_OPTIONAL = ("soil_type", "land_use", "climate_zone")
 PASSTHROUGH = ("clay_pct", "silt_pct", "soil_type", "land_use", "reference", "climate_zone",
                "sampled_on", "lon", "lat", "maoc_g_kg", "poc_g_kg", "maoc_frac")
+#: Columns read by the capacity methods of ``soilsink stable`` (fine fraction, clay mineralogy).
+CAPACITY_COLUMNS = ("fine_pct", "mineralogy")
+#: Every column a horizons table may have (others are warned about, with a did-you-mean).
+KNOWN_COLUMNS = ("site_id", "top_cm", "bottom_cm", *SOC_COLUMNS, *NUMERIC_OPTIONAL, *TEXT_OPTIONAL,
+                 *PASSTHROUGH, *CAPACITY_COLUMNS)
 TRUE_WORDS = {"true", "1", "yes", "y", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "f", ""}
 
@@ -60,26 +65,7 @@ def read_horizons(path: str | Path, *, som_factor: float = VAN_BEMMELEN,
 
 def _numeric(df: pd.DataFrame, col: str, source: str, problems: list[Problem],
              required: bool) -> pd.Series:
-    raw = df[col]
-    as_text = raw.astype(str).str.strip()
-    blank = raw.isna() | as_text.isin(["", "nan", "NaN", "NA", "None", "<NA>"])
-    values = pd.to_numeric(raw.where(~blank), errors="coerce")
-    bad = values.isna() & ~blank
-    for i in np.flatnonzero(bad.to_numpy()):
-        problems.append(Problem(source, "not a number", int(df[ROW_COLUMN].iat[i]), col,
-                                raw.iat[i], "a number"))
-    if required:
-        for i in np.flatnonzero(blank.to_numpy()):
-            problems.append(Problem(source, "missing value", int(df[ROW_COLUMN].iat[i]), col,
-                                    None, "a number"))
-    lo_hi = RANGES.get(col)
-    if lo_hi is not None:
-        lo, hi = lo_hi
-        out = (values < lo) | (values > hi)
-        for i in np.flatnonzero(out.fillna(False).to_numpy()):
-            problems.append(Problem(source, "value out of range", int(df[ROW_COLUMN].iat[i]),
-                                    col, _plain(values.iat[i]), f"{lo:g} to {hi:g}"))
-    return values.astype(float)
+    return numeric_column(df, col, source, problems, required=required, bounds=RANGES.get(col))
 
 
 def _plain(x: float) -> float | int:
@@ -108,6 +94,9 @@ def validate_horizons(df: pd.DataFrame, source: str = "<table>", *,
     df.columns = [str(c).strip() for c in df.columns]
     if ROW_COLUMN not in df.columns:
         df[ROW_COLUMN] = np.arange(2, len(df) + 2)
+    if df.empty:
+        raise InputError(Problem(source, "the table has no rows", allowed="one row per sampled layer"))
+    warn_unknown_columns(df, dict.fromkeys(KNOWN_COLUMNS), source, what="horizons table")
     problems: list[Problem] = []
     missing = [c for c in ("site_id", "top_cm", "bottom_cm") if c not in df.columns]
     soc_cols = [c for c in SOC_COLUMNS if c in df.columns]

@@ -15,10 +15,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from soilsink.io.errors import InputError, Problem
+from soilsink.io.text import read_text
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    #: unknown keys and non-finite numbers (TOML ``inf``, ``nan``) are errors
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class RasterSpec(_Strict):
@@ -180,6 +182,15 @@ class GridConfig(_Strict):
             raise ValueError("climate.equilibrium_tas, _pr and _evap must be given together")
         return self
 
+    def input_files(self) -> list[Path]:
+        """Every file the run reads: rasters, the threshold table and the polygons."""
+        specs = [getattr(self.inputs, n) for n in Inputs.model_fields]
+        specs += [getattr(self.climate, n) for n in ("equilibrium_tas", "equilibrium_pr", "equilibrium_evap")]
+        files = [s.path for s in specs if s is not None]
+        files += [x.table for x in (self.threshold,) if x is not None]
+        files += [x.polygons for x in (self.zonal,) if x is not None]
+        return files
+
     def resolve(self, base: Path) -> GridConfig:
         """Return a copy with every relative path made absolute against ``base``."""
 
@@ -207,14 +218,15 @@ def _abs(base: Path, p: Path) -> Path:
 def load_config(path: str | Path) -> GridConfig:
     """Read and validate ``CONFIG.toml``; relative paths resolve against its folder.
 
-    TOML syntax errors are :class:`InputError`; schema errors are pydantic ``ValidationError``
-    (both exit 2 from the CLI with the key path and what is allowed).
+    TOML syntax errors and text that is not UTF-8 are :class:`InputError`; schema errors
+    (including ``inf``/``nan`` numbers) are pydantic ``ValidationError`` (both exit 2 from the
+    CLI with the key path and what is allowed).
     """
     p = Path(path)
     if not p.exists():
         raise InputError(Problem(str(p), "config file not found"))
     try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_text(p))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(Problem(str(p), f"not valid TOML: {exc}")) from None
     return GridConfig.model_validate(raw).resolve(p.resolve().parent)

@@ -15,10 +15,13 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from soilsink.io.atomic import atomic_write
+from soilsink.io.atomic import atomic_write, output_dir
 from soilsink.spatial.rasters import write_geotiff, write_netcdf
 
 EXAMPLE_SEED = 20201
+#: The files :func:`write_example` writes (an existing folder holding anything else is refused).
+EXAMPLE_FILES = ("soc.tif", "clay.tif", "soil_type.tif", "climate.nc", "thresholds.csv", "regions.geojson",
+                 "CONFIG.toml")
 CLIMATE_COARSENING = 10
 
 
@@ -133,8 +136,7 @@ def write_example(directory: str | Path, cells: int = 400, *, warmup_years: int 
     import geopandas as gpd
     from shapely.geometry import box
 
-    d = Path(directory)
-    d.mkdir(parents=True, exist_ok=True)
+    d = output_dir(directory, kind="grid-example", owned=EXAMPLE_FILES)
     fields = example_grid(cells, warmup_years=warmup_years)
     for name in ("soc", "clay", "soil_type"):
         write_geotiff(fields[name], d / f"{name}.tif")

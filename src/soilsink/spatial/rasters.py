@@ -157,13 +157,20 @@ def _normalise_dims(da: xr.DataArray, label: str) -> xr.DataArray:
 
 
 def _check_suspect_nodata(da: xr.DataArray, label: str, name: str | None) -> None:
-    found = [bool(v) for v in xr.concat([(da == m).any() for m in SUSPECT_NODATA], dim="m").values]
-    for marker, hit in zip(SUSPECT_NODATA, found, strict=True):
+    """Refuse undeclared nodata markers held as data, and a raster without one valid cell."""
+    checks = [(da == m).any() for m in SUSPECT_NODATA] + [da.notnull().any()]
+    found = [bool(v) for v in xr.concat(checks, dim="m").values]
+    for marker, hit in zip(SUSPECT_NODATA, found[:-1], strict=True):
         if hit:
             raise InputError(
                 Problem(label, f"holds {marker:g}, a common nodata marker, as data{_role(name)}",
                         value=marker, allowed="declare it as nodata (GeoTIFF nodata tag or NetCDF _FillValue)")
             )
+    if not found[-1]:
+        raise InputError(
+            Problem(label, f"has no valid cell{_role(name)}: every one of its {da.size} cells is nodata",
+                    allowed="a raster with data (check its nodata value, extent and variable)")
+        )
 
 
 def grid_signature(da: xr.DataArray) -> dict:
@@ -284,7 +291,7 @@ def write_netcdf(ds: xr.Dataset, path: str | os.PathLike, *, title: str = "soils
     for v in ds.data_vars:
         if np.issubdtype(ds[v].dtype, np.floating):
             encoding[v] = {"zlib": True, "complevel": 4, "_FillValue": np.nan}
-    with atomic_path(path) as tmp:
+    with atomic_path(path, kind="netcdf") as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
     return Path(path)
 
@@ -309,7 +316,7 @@ def write_geotiff(da: xr.DataArray, path: str | os.PathLike, *, crs=None) -> Pat
     if crs is not None:
         da = da.rio.write_crs(crs)
     da = da.rio.write_nodata(np.nan, encoded=False) if np.issubdtype(da.dtype, np.floating) else da
-    with atomic_path(path) as tmp:
+    with atomic_path(path, kind="geotiff") as tmp:
         da.rio.to_raster(tmp, driver="GTiff", compress="DEFLATE")
     return Path(path)
 

@@ -3,7 +3,9 @@
 OUTDIR holds ``results.nc`` (every output on the grid, CF attributes and units, plus
 ``cell_area`` in ha) and, when polygons are configured, ``zonal.csv`` (area-weighted totals
 and means per polygon and scenario). With ``geotiff=True`` every variable is also written as a
-GeoTIFF (one band per scenario) under ``OUTDIR/geotiff/``.
+GeoTIFF (one band per scenario) under ``OUTDIR/geotiff/``. An existing OUTDIR is used only
+when it is empty or holds nothing but these outputs, and never when it holds an input
+(:func:`soilsink.io.atomic.output_dir`).
 
 Scheduling: a ``dask.distributed.LocalCluster`` on this machine by default (``workers``
 processes, one thread each), or an existing cluster at ``scheduler="tcp://HOST:PORT"`` (the
@@ -18,11 +20,11 @@ import os
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
-from soilsink.io.atomic import atomic_path, atomic_write
+from soilsink.io.atomic import atomic_path, atomic_write, output_dir
 from soilsink.io.errors import InputError, Problem
+from soilsink.io.tables import read_table
 from soilsink.spatial.areas import cell_area_ha
 from soilsink.spatial.config import GridConfig, RasterSpec
 from soilsink.spatial.engine import CellEngine, default_engine
@@ -35,6 +37,10 @@ from soilsink.spatial.rasters import (
     write_geotiff,
 )
 from soilsink.spatial.workflow import ClimateSource, Settings, sequestration_grid
+from soilsink.threshold.sites import validate_thresholds
+
+#: What a run writes into OUTDIR (an existing OUTDIR holding anything else is refused).
+OUTPUT_NAMES = ("results.nc", "zonal.csv", "geotiff/")
 
 #: plausible ranges (checked before any computation; the error names the file and first cell)
 RANGES = {
@@ -134,18 +140,15 @@ def threshold_lookup(cfg: GridConfig) -> tuple[dict[float, float], dict[float, f
     """``{raster code: threshold SOC}`` (and stable SOC when the table has it) from the table."""
     t = cfg.threshold
     assert t is not None
-    try:
-        from soilsink.io.tables import read_table
-    except ImportError:  # the io.tables reader is another helper's; CSV works without it
-        read_table = None
     if not Path(t.table).exists():
         raise InputError(Problem(str(t.table), "threshold table not found"))
-    df = read_table(t.table) if read_table is not None else pd.read_csv(t.table)
+    df = read_table(t.table)
     label = str(t.table)
     if t.column not in df.columns or "threshold_soc_t_ha" not in df.columns:
         raise InputError(Problem(label, "threshold table lacks a needed column",
                                  value=", ".join(map(str, df.columns)),
                                  allowed=f"{t.column}, threshold_soc_t_ha [, threshold_stable_soc_t_ha]"))
+    df = validate_thresholds(df, label, [t.column], per_method=False)
     names = {str(k): v for k, v in t.codes.items()}
     by_name = {str(r[t.column]): r for _, r in df.iterrows()}
     thr: dict[float, float] = {}
@@ -257,8 +260,7 @@ def run_grid(
     """Run the whole workflow and write OUTDIR (see the module docstring). Returns OUTDIR."""
     inputs = load_inputs(cfg)  # bad input first: exit 2 with the file and the problem
     engine = engine or default_engine()  # then fail before any work when the model is missing
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_dir(outdir, kind="grid", owned=OUTPUT_NAMES, inputs=cfg.input_files())
     settings = Settings.from_config(cfg)
     results = finalise(sequestration_grid(inputs, settings, engine, climate=climate_sources(cfg)), inputs, cfg)
     encoding = {v: {**results[v].encoding, "zlib": True, "complevel": 1, "_FillValue": np.nan,

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from soilsink.io.errors import InputError, Problem
+from soilsink.threshold.sites import validate_thresholds
 
 #: Columns of a thresholds table that are not group keys.
 THRESHOLD_VALUE_COLUMNS = frozenset(
@@ -94,7 +95,7 @@ def sink_potential(
         raise InputError(
             Problem("<sites>", f"the sites lack the threshold group column(s): {', '.join(missing)}")
         )
-    thresholds = _numeric_thresholds(thresholds, source)
+    thresholds = validate_thresholds(thresholds, source, by)
     chosen = _use_model_beside(_choose(thresholds, by))
     keep = [*by, "threshold_soc_t_ha"]
     if "threshold_stable_soc_t_ha" in chosen.columns:
@@ -132,24 +133,6 @@ def sink_potential(
             out[c] = merged[c]
     out["status"] = np.where(thr.isna(), "no_threshold", "ok")
     return out
-
-
-def _numeric_thresholds(thresholds: pd.DataFrame, source: str) -> pd.DataFrame:
-    """Threshold value columns as floats (blank = NaN); other text is an error naming the row."""
-    t = thresholds.copy()
-    rows = t["row"] if "row" in t.columns else pd.Series(range(2, len(t) + 2), index=t.index)
-    problems = []
-    for c in [c for c in t.columns if c.startswith(("threshold_", "model_threshold_"))]:
-        raw = t[c]
-        blank = raw.isna() | (raw.astype("string").str.strip() == "")
-        num = pd.to_numeric(raw.where(~blank), errors="coerce")
-        for i in t.index[num.isna() & ~blank]:
-            problems.append(Problem(source, "not a number", row=int(rows[i]), column=c, value=raw[i],
-                                    allowed="t C/ha or blank"))
-        t[c] = num.astype(float)
-    if problems:
-        raise InputError(problems)
-    return t
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from soilsink.io.errors import InputError, Problem, warn_input
+from soilsink.io.errors import InputError, Problem, echo, warn_input
+from soilsink.io.ranges import SOC_T_HA_RANGE
+from soilsink.io.tables import near_misses, numeric_column
 from soilsink.threshold.natural import is_reference
 
 SITE_NUMERIC = ("soc_stock_t_ha", "stable_soc_t_ha")
@@ -18,9 +20,10 @@ def validate_sites(
 ) -> pd.DataFrame:
     """Check a site table; return a copy with numeric stocks and a ``row`` column (header = row 1).
 
-    Required: ``site_id``, the ``by`` columns, ``soc_stock_t_ha`` (t C/ha, ≥ 0) and, when
-    ``need_reference``, ``land_use`` or ``reference``. Optional: ``stable_soc_t_ha`` (≥ 0 and not
-    above ``soc_stock_t_ha``; blank = not measured). Every bad value is reported with its row.
+    Required: ``site_id``, the ``by`` columns, ``soc_stock_t_ha`` (t C/ha, within
+    :data:`~soilsink.io.ranges.SOC_T_HA_RANGE`) and, when ``need_reference``, ``land_use`` or
+    ``reference``. Optional: ``stable_soc_t_ha`` (same range and not above ``soc_stock_t_ha``;
+    blank = not measured). Every bad value is reported with its row.
     """
     out = df.copy()
     out.columns = [str(c).strip() for c in out.columns]
@@ -33,7 +36,7 @@ def validate_sites(
         missing.append("land_use (or reference)")
     if missing:
         raise InputError(
-            Problem(source, f"missing column(s): {', '.join(missing)}",
+            Problem(source, f"missing column(s): {', '.join(missing)}" + near_misses(missing, out.columns),
                     allowed="a site table with site_id, " + ", ".join(by) + ", land_use, soc_stock_t_ha "
                     "(optional stable_soc_t_ha), or a horizons table")
         )
@@ -52,19 +55,9 @@ def validate_sites(
             if pd.isna(v) or str(v).strip() == "":
                 problems.append(Problem(source, f"{c} is blank", row=int(out.at[i, "row"]), column=c))
     for c in SITE_NUMERIC:
-        if c not in out.columns:
-            continue
-        num = pd.to_numeric(out[c], errors="coerce")
-        for i in out.index:
-            raw = out.at[i, c]
-            blank = pd.isna(raw) or str(raw).strip() == ""
-            if blank and c == "stable_soc_t_ha":
-                continue
-            if blank or np.isnan(num[i]) or not np.isfinite(num[i]) or num[i] < 0:
-                problems.append(Problem(source, "must be a number >= 0" if not blank else "value is missing",
-                                        row=int(out.at[i, "row"]), column=c, value=None if blank else raw,
-                                        allowed="t C/ha, >= 0"))
-        out[c] = num
+        if c in out.columns:
+            out[c] = numeric_column(out, c, source, problems, required=c == "soc_stock_t_ha",
+                                    bounds=SOC_T_HA_RANGE, units="t C/ha")
     if problems:
         raise InputError(problems)
     if "stable_soc_t_ha" in out.columns:
@@ -72,7 +65,7 @@ def validate_sites(
         for i in out.index[above.fillna(False)]:
             problems.append(Problem(source, "stable carbon exceeds total SOC", row=int(out.at[i, "row"]),
                                     column="stable_soc_t_ha", value=out.at[i, "stable_soc_t_ha"],
-                                    allowed=f"<= soc_stock_t_ha ({out.at[i, 'soc_stock_t_ha']})"))
+                                    allowed=f"<= soc_stock_t_ha ({echo(out.at[i, 'soc_stock_t_ha'])})"))
         if problems:
             raise InputError(problems)
     if need_reference:
@@ -81,6 +74,42 @@ def validate_sites(
             warn_input(Problem(source, "no natural reference site: every threshold will be empty",
                                allowed="land_use natural/native_* or reference = true"))
     return out
+
+
+def validate_thresholds(thresholds: pd.DataFrame, source: str = "<thresholds>", by: Sequence[str] = ("soil_type",),
+                        *, per_method: bool = True) -> pd.DataFrame:
+    """Check a thresholds table (what ``soilsink threshold`` writes); return a copy with every
+    ``threshold_*`` / ``model_threshold_*`` column as floats.
+
+    Threshold values are blank or within :data:`~soilsink.io.ranges.SOC_T_HA_RANGE` (t C/ha);
+    a group has one row (one per ``method`` when the table has that column and ``per_method``).
+    Every bad value and every repeated group is reported with its row.
+    """
+    t = thresholds.copy()
+    by = list(by)
+    missing = [c for c in by if c not in t.columns]
+    if missing:
+        raise InputError(Problem(source, f"the thresholds table lacks the group column(s): {', '.join(missing)}",
+                                 allowed="the table written by `soilsink threshold`"))
+    if "row" not in t.columns:
+        t["row"] = np.arange(len(t)) + 2
+    problems: list[Problem] = []
+    for c in [c for c in t.columns if str(c).startswith(("threshold_", "model_threshold_"))]:
+        t[c] = numeric_column(t, c, source, problems, required=False, bounds=SOC_T_HA_RANGE, units="t C/ha")
+    key = by + (["method"] if per_method and "method" in t.columns else [])
+    text = t[key].astype("string").apply(lambda s: s.str.strip()).fillna("")
+    first: dict[tuple, int] = {}
+    for pos, values in enumerate(text.itertuples(index=False, name=None)):
+        row = int(t["row"].iat[pos])
+        if values in first:
+            group = ", ".join(f"{k} = {v!r}" for k, v in zip(key, values, strict=True))
+            problems.append(Problem(source, f"a second threshold for {group} (the first is on row {first[values]})",
+                                    row=row, column=by[0], value=values[0], allowed="one row per " + ", ".join(key)))
+        else:
+            first[values] = row
+    if problems:
+        raise InputError(problems)
+    return t
 
 
 HORIZON_COLUMNS = ("top_cm", "bottom_cm", "soc_g_kg")
