@@ -140,15 +140,22 @@ def test_bad_input_exits_2_with_a_message(tmp_path, fields, args, message) -> No
     assert not out.exists() and not out.with_suffix(".html").exists()
 
 
-def test_existing_outputs_are_not_overwritten(tmp_path, fields) -> None:
+def test_outputs_replace_their_own_kind_but_never_an_input_or_other_file(tmp_path, fields) -> None:
+    args = ["--seed", 1, "--target-precision", 10, "--cv", 0.3]
     out = tmp_path / "d.gpkg"
-    out.with_suffix(".html").write_text("mine", encoding="utf-8")
-    r = _run(fields, "-o", out, "--seed", 1, "--target-precision", 10, "--cv", 0.3)
-    assert r.exit_code == 2 and "--overwrite" in r.output
-    assert out.with_suffix(".html").read_text(encoding="utf-8") == "mine" and not out.exists()
-    r = _run(fields, "-o", out, "--seed", 1, "--target-precision", 10, "--cv", 0.3, "--overwrite")
+    assert _run(fields, "-o", out, *args).exit_code == 0
+    first = _digest(out)
+    r = _run(fields, "-o", out, *args[:1], 2, *args[2:])  # another seed replaces the design
     assert r.exit_code == 0, r.output
-    r = _run(fields, "-o", tmp_path / "d.shp", "--seed", 1, "--target-precision", 10, "--cv", 0.3)
+    assert _digest(out) != first
+    before = _digest(fields)
+    r = _run(fields, "-o", fields, *args)  # the input itself
+    assert r.exit_code == 2 and "input" in r.output and _digest(fields) == before
+    mine = tmp_path / "notes.gpkg"
+    mine.with_suffix(".html").mkdir()  # a folder where the report would go
+    r = _run(fields, "-o", mine, *args)
+    assert r.exit_code == 2 and "is a folder" in r.output and not mine.exists()
+    r = _run(fields, "-o", tmp_path / "d.shp", *args)
     assert r.exit_code == 2 and ".gpkg" in r.output
 
 

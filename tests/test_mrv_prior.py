@@ -67,7 +67,7 @@ def test_pilot_errors(tmp_path, design) -> None:
     with pytest.raises(InputError, match="row 3, column 'stratum': unknown stratum.*'Z'"):
         read_pilot(tmp_path / "z.csv", *args)
     pd.DataFrame({"stratum": ["A"], "soc_stock_t_ha": ["n/a"]}).to_csv(tmp_path / "n.csv", index=False)
-    with pytest.raises(InputError, match="row 2, column 'soc_stock_t_ha': a pilot value is not a number"):
+    with pytest.raises(InputError, match="row 2, column 'soc_stock_t_ha': not a number"):
         read_pilot(tmp_path / "n.csv", *args)
     pd.DataFrame({"stratum": ["A"], "soc": [1]}).to_csv(tmp_path / "v.csv", index=False)
     with pytest.raises(InputError, match="exactly one value column"):

@@ -19,7 +19,8 @@ def _paths(values: list[str]) -> tuple[Path, ...]:
 def design_command(
     polygons: Path = typer.Argument(..., help="Project (and control) polygons: GeoPackage, GeoJSON, Shapefile."),
     output: Path = typer.Option(..., "-o", "--output", help="Output GeoPackage (.gpkg); the HTML report "
-                                "is written beside it with the suffix .html."),
+                                "is written beside it with the suffix .html (both replace earlier "
+                                "outputs of the same kind, never an input)."),
     seed: int = typer.Option(..., "--seed", help="Random seed: the same seed gives the same points."),
     layer: str | None = typer.Option(None, "--layer", help="Layer of the polygon file (default: the first)."),
     strata_column: str | None = typer.Option(None, "--strata-column", help="Polygon attribute naming the strata."),
@@ -50,10 +51,9 @@ def design_command(
     reserve: int = typer.Option(0, "--reserve", help="Reserve points per stratum and role."),
     min_per_stratum: int = typer.Option(2, "--min-per-stratum", help="Fewest samples per stratum (>= 2)."),
     normal: bool = typer.Option(False, "--normal", help="Normal instead of Student t quantiles."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
 ) -> None:
     """Sampling design: strata, sample size for a target, Neyman allocation, BAS locations, report."""
-    from soilsink.io.atomic import atomic_write
+    from soilsink.io.atomic import atomic_write, check_output
     from soilsink.io.errors import InputError, Problem
     from soilsink.mrv.design import DesignSpec, run_design
     from soilsink.mrv.output import write_geopackage
@@ -63,10 +63,9 @@ def design_command(
         raise InputError(Problem(str(output), "the output must be a GeoPackage", value=output.suffix,
                                  allowed=".gpkg"))
     report = output.with_suffix(".html")
-    existing = [str(p) for p in (output, report) if p.exists()]
-    if existing and not overwrite:
-        raise InputError(Problem(existing[0], "the output exists and is not replaced",
-                                 allowed="another -o path, or --overwrite"))
+    inputs = (polygons, pilot, *_paths(covariates))
+    check_output(output, kind="geopackage", inputs=inputs)
+    check_output(report, kind="html", inputs=inputs)
     if test not in ("paired", "two-sample"):
         raise InputError(Problem("--test", "unknown test", value=test, allowed="paired, two-sample"))
     if (target_precision is None) == (mdd is None):
@@ -83,8 +82,8 @@ def design_command(
     )
     design = run_design(spec)
     html = render_design_report(design)
-    write_geopackage(design, output)
-    with atomic_write(report, encoding="utf-8") as fh:
+    write_geopackage(design, output, inputs=inputs)
+    with atomic_write(report, kind="html", inputs=inputs) as fh:
         fh.write(html)
     size = design.size
     h = len(design.strata.names)

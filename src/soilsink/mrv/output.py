@@ -80,11 +80,12 @@ def _fixed_gdal_date():
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
 
 
-def write_geopackage(design, path: str | Path) -> Path:
-    """Write both layers to ``path`` atomically (a temporary sibling renamed into place)."""
+def write_geopackage(design, path: str | Path, *, inputs=()) -> Path:
+    """Write both layers to ``path`` atomically (:func:`soilsink.io.atomic.atomic_path`, kind
+    ``geopackage``: an existing GeoPackage is replaced, an input never)."""
     path = Path(path)
     points, strata = points_frame(design), strata_frame(design)
-    with atomic_path(path) as tmp, _fixed_gdal_date():
+    with atomic_path(path, kind="geopackage", inputs=inputs) as tmp, _fixed_gdal_date():
         points.to_file(tmp, layer=POINTS_LAYER, driver="GPKG")
         strata.to_file(tmp, layer=STRATA_LAYER, driver="GPKG")
     return path

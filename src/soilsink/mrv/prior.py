@@ -32,8 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from soilsink.io.errors import InputError, Problem, warn_input
-from soilsink.io.tables import read_table
+from soilsink.io.errors import InputError, Problem, raise_if, warn_input
+from soilsink.io.tables import numeric_column, read_table
 from soilsink.mrv.strata import Strata, stratum_of_points
 
 #: pilot value columns: what each one measures
@@ -91,15 +91,12 @@ def _value_column(df: pd.DataFrame, label: str, value_column: str | None) -> str
     return present[0]
 
 
-def _numbers(df: pd.DataFrame, col: str, label: str, what: str, allowed: str = "a number") -> np.ndarray:
-    """Column ``col`` as floats; the first cell that is not a finite number is an error."""
-    v = pd.to_numeric(df[col], errors="coerce").to_numpy(float)
-    bad = ~np.isfinite(v)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(Problem(label, f"{what} is not a number", row=int(df["row"].iloc[i]),
-                                 column=col, value=df[col].iloc[i], allowed=allowed))
-    return v
+def _numbers(df: pd.DataFrame, col: str, label: str, units: str = "") -> np.ndarray:
+    """Column ``col`` as floats (:func:`soilsink.io.tables.numeric_column`); bad cells are errors."""
+    problems: list[Problem] = []
+    values = numeric_column(df, col, label, problems, required=True, units=units)
+    raise_if(problems)
+    return values.to_numpy(float)
 
 
 def _locate(df: pd.DataFrame, label: str, strata: Strata, source_crs, working_crs) -> np.ndarray:
@@ -110,7 +107,7 @@ def _locate(df: pd.DataFrame, label: str, strata: Strata, source_crs, working_cr
     for xcol, ycol, crs in (("x", "y", source_crs), ("lon", "lat", "EPSG:4326")):
         if xcol in df.columns and ycol in df.columns:
             x, y = Transformer.from_crs(crs, working_crs, always_xy=True).transform(
-                _numbers(df, xcol, label, "a coordinate"), _numbers(df, ycol, label, "a coordinate"))
+                _numbers(df, xcol, label), _numbers(df, ycol, label))
             return stratum_of_points(strata.project, np.asarray(x), np.asarray(y))
     raise InputError(Problem(label, "the pilot table needs a stratum or a location",
                              allowed="a 'stratum' column, or 'x', 'y' (CRS of the polygons), or 'lon', 'lat'"))
@@ -122,7 +119,7 @@ def read_pilot(path: str | Path, strata: Strata, source_crs, working_crs, *,
     df = read_table(path)
     label = str(path)
     col = _value_column(df, label, value_column)
-    values = _numbers(df, col, label, "a pilot value", "a number (t C/ha)")
+    values = _numbers(df, col, label, "t C/ha")
     stratum = _locate(df, label, strata, source_crs, working_crs)
     out = pd.DataFrame({"row": df["row"].to_numpy(), "stratum": stratum, col: values})
     outside = out["stratum"] == ""
