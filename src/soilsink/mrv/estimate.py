@@ -97,8 +97,11 @@ def stratified_estimate(table: pd.DataFrame, stratum_area_ha: Mapping[str, float
     """Stratified mean, SE (Cochran 1977 §5.2–5.4) and area total of ``value`` in ``table``.
 
     ``table`` has one row per location with ``stratum`` and ``value`` (t C/ha);
-    ``stratum_area_ha`` maps every stratum of the design to its area (ha). ``population``
-    (optional) maps strata to their number of sampling units for a finite frame (fpc).
+    ``stratum_area_ha`` maps every stratum of the design to its area (ha), e.g. from
+    :func:`soilsink.mrv.output.read_stratum_areas`. Only the shares A_h / Σ A_k enter the mean
+    and its SE, so area shares (weights) give the same mean and SE, but ``total`` and
+    ``total_se`` are then in t C per unit of the weights. ``population`` (optional) maps strata
+    to their number of sampling units for a finite frame (fpc).
     """
     for col in ("stratum", value):
         if col not in table.columns:
