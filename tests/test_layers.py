@@ -15,8 +15,9 @@ LAYER = {
     "threshold": 3,
     "accounting": 4,
     "spatial": 5,
-    "report": 6,
-    "cli": 7,
+    "mrv": 6,
+    "report": 7,
+    "cli": 8,
 }
 
 

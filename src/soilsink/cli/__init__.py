@@ -6,7 +6,7 @@ that ``soilsink --help`` stays fast.
 
 from __future__ import annotations
 
-from soilsink.cli import account, demo, grid, rothc, stable, stocks, threshold  # noqa: F401  (register)
+from soilsink.cli import account, demo, design, grid, rothc, stable, stocks, threshold  # noqa: F401  (register)
 from soilsink.cli._app import app
 
 

@@ -75,6 +75,7 @@ FILE_KINDS: dict[str, tuple[str, ...]] = {
     "netcdf": (".nc", ".nc4", ".netcdf", ".cdf"),
     "geotiff": (".tif", ".tiff"),
     "geojson": (".geojson", ".json"),
+    "geopackage": (".gpkg",),
     "json": (".json",),
     "markdown": (".md",),
     "html": (".html", ".htm"),
