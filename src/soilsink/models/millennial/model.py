@@ -68,7 +68,8 @@ class Millennial:
     clay_pct, silt_pct : clay and silt content, % (Q_max uses their sum).
     bd_g_cm3 : bulk density, g/cm3.
     ph : soil pH (-), Eq. 10.
-    tsoil : soil temperature, degC: one value per cell or ``(365, *cells)`` daily values.
+    tsoil : soil temperature, degC: one value per cell or ``(365, *cells)`` daily values (a
+        first axis of length 365 is always the day axis: give 365 constant cells as (1, 365)).
     theta : volumetric soil moisture, m3/m3 (below ``porosity``), same shapes as ``tsoil``.
         From monthly climate see :func:`soilsink.models.millennial.forcing.soil_forcing_from_monthly`.
     depth_cm : depth of the soil column for Q_max (default 100 cm, the official code's).
@@ -248,7 +249,14 @@ class Millennial:
         return x
 
     def run(self, initial: Mapping[str, ArrayLike], c_input_t_ha_yr: ArrayLike) -> MillennialRun:
-        """Daily RK4 run from ``initial`` pools (t C/ha) with annual inputs ``(n_years, *cells)``."""
+        """Daily RK4 run from ``initial`` pools (t C/ha) with annual inputs ``(n_years, *cells)``.
+
+        Every forcing is a daily series interpolated linearly between days (the official
+        driver's ``approxfun``), the input included: where the input changes from one year
+        to the next, half a day of the change moves across the year end, so the cumulative
+        ``inputs_t_ha`` (the integrated input) differs from the sum of the annual inputs by
+        ``(I_last − I_first)·shape[0]/2``.
+        """
         missing = [p for p in POOLS if p not in initial]
         if missing:
             raise InputError(Problem(file="<model inputs>", column="initial", value=sorted(initial),
