@@ -21,23 +21,23 @@ CASES = json.loads((DATA / "PROVENANCE.json").read_text())["cases"]
 RTOL = 1e-6
 
 
-def _model(case: dict, tillage: str) -> IPCCTier2:
+def tier2_model(case: dict, tillage: str) -> IPCCTier2:
     return IPCCTier2(tas=case["tas"], pr=case["pr"], pet=case["pet"], sand_pct=case["sand_pct"],
                      tillage=tillage, irrigated=case["irrigated"],
                      lignin_frac=case["lignin_frac"], nitrogen_frac=case["nitrogen_frac"])
 
 
-def _ours(case: dict) -> dict[str, np.ndarray]:
+def tier2_run(case: dict) -> dict[str, np.ndarray]:
     """Year 0 at its steady state, then one run per tillage regime, each continuing the last."""
     till, c_in = case["tillage"], np.asarray(case["c_input"])
-    state = _model(case, till[0]).equilibrium(np.array(c_in[0]))
+    state = tier2_model(case, till[0]).equilibrium(np.array(c_in[0]))
     out = {p: [float(state[p])] for p in POOLS}
     start = 1
     while start < len(till):
         end = start
         while end < len(till) and till[end] == till[start]:
             end += 1
-        tr = _model(case, till[start]).simulate(state, c_in[start:end])
+        tr = tier2_model(case, till[start]).simulate(state, c_in[start:end])
         for p in POOLS:
             out[p].extend(tr.pools[p][1:].tolist())
         state = {p: tr.pools[p][-1] for p in POOLS}
@@ -48,7 +48,7 @@ def _ours(case: dict) -> dict[str, np.ndarray]:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_pools_every_year_match_hestia(name):
     ref = pd.read_csv(DATA / f"{name}.csv")
-    ours = _ours(CASES[name])
+    ours = tier2_run(CASES[name])
     for p in POOLS:
         np.testing.assert_allclose(ours[p], ref[p].to_numpy(), rtol=RTOL, atol=0, err_msg=p)
     np.testing.assert_allclose(sum(ours.values()), ref["soc"].to_numpy(), rtol=RTOL, atol=0)
@@ -58,7 +58,7 @@ def test_pools_every_year_match_hestia(name):
 def test_rates_and_steady_states_match_hestia(name):
     case, ref = CASES[name], pd.read_csv(DATA / f"{name}.csv")
     for _, row in ref.iterrows():
-        m = _model(case, row["tillage"])
+        m = tier2_model(case, row["tillage"])
         r = m.rates
         np.testing.assert_allclose([r.k_active, r.k_slow, r.k_passive],
                                    row[["k_active", "k_slow", "k_passive"]].to_numpy(float),

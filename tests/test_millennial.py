@@ -10,8 +10,11 @@ from hypothesis import strategies as st
 from soilsink.io.errors import InputError
 from soilsink.models.millennial import POOLS, Millennial, parameter_table
 from soilsink.models.millennial import kernel as k
-from soilsink.models.millennial.forcing import (bucket_theta, daily_from_monthly,
-                                                soil_forcing_from_monthly)
+from soilsink.models.millennial.forcing import (
+    bucket_theta,
+    daily_from_monthly,
+    soil_forcing_from_monthly,
+)
 
 DAY = np.arange(365)
 SEASONAL_T = 11.0 + 8.0 * np.sin(2 * np.pi * DAY / 365)
@@ -25,7 +28,7 @@ def model(**kw) -> Millennial:
 
 
 def _rows(m: Millennial) -> np.ndarray:
-    return m._rows.reshape(-1, k.N_ROW)[0]  # noqa: SLF001 - test of the kernel on its rows
+    return m.kernel_parameters.reshape(-1, k.N_ROW)[0]
 
 
 def test_protocol_attributes_and_parameters():

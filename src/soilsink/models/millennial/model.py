@@ -145,6 +145,12 @@ class Millennial:
         return np.stack([np.broadcast_to(v, cells) for v in (*vals, klm, qmax)], axis=-1)
 
     @property
+    def kernel_parameters(self) -> np.ndarray:
+        """Parameter rows ``(*cells, N_ROW)`` in the order of :data:`kernel.PARAM_NAMES`, with
+        K_lm (Eq. 10) and Q_max (Eq. 11, g C/m2) appended: the ``p`` of the kernel functions."""
+        return self._rows  # type: ignore[attr-defined]
+
+    @property
     def qmax_t_ha(self) -> np.ndarray:
         """Sorption capacity Q_max (Eq. 11), t C/ha per cell."""
         return self._rows[..., k.QMAX] / G_M2_PER_T_HA  # type: ignore[attr-defined]
