@@ -13,10 +13,11 @@ The method (IPCC 2019 Refinement Vol. 4 Ch. 5, Eqs. 5.0A–5.0G; see
 the steady state that the year's input, climate and tillage define (Eq. 5.0B–D part 1).
 ``equilibrium`` is that steady state (part 2), exact; ``simulate`` is the yearly update.
 
-**Stable carbon** is the passive pool. Its turnover under the default parameters is centuries
-(``1/k_P`` ≈ 145 yr at optimal climate, 300–700 yr in temperate climates); the slow pool turns
-over in 2–20 years once the tillage factor (3.0 under full tillage) acts on it, so it is not
-counted as stable.
+**Stable carbon** is the passive pool. With the default parameters its turnover time ``1/k_P``
+is 65 years at the most favourable climate (optimum temperature, wettest water factor) and about
+240 years in the Rothamsted example climate; the slow pool turns over in 2–3 years there under
+full tillage (tillage factor 3.0), and in under 10 years untilled, so it is not counted as
+stable.
 
 **CO2.** The method updates pools towards their steady states without defining the fluxes of a
 transient year, so the CO2 of a year is the balance residual ``input − ΔSOC``. Mass balance
