@@ -7,12 +7,10 @@ warm-up call that compiles), and the time of the exact and periodic steady state
 
 from __future__ import annotations
 
-import os
 import sys
-import time
 
-import numba
 import numpy as np
+from timing import best_of, load_line, timed
 
 from soilsink.models.millennial import Millennial
 
@@ -27,20 +25,12 @@ def main(n_cells: int = 2000, n_years: int = 20, repeats: int = 3) -> None:
                        bd_g_cm3=rng.uniform(1.0, 1.6, n_cells), ph=rng.uniform(4.5, 8.0, n_cells),
                        tsoil=tsoil, theta=theta, depth_cm=30.0)
     inputs = rng.uniform(0.5, 5.0, (n_years, n_cells))
-    t0 = time.perf_counter()
-    eq = model.equilibrium_mean_forcing(inputs[0])
-    t_root = time.perf_counter() - t0
-    model.simulate(eq, inputs[:1])  # compile / load the cached kernels
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        model.simulate(eq, inputs)
-        best = min(best, time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    model.equilibrium(inputs[0])
-    t_periodic = time.perf_counter() - t0
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores, "
-          f"numba threads {numba.get_num_threads()}")
+    model.equilibrium_mean_forcing(inputs[:1, :1])  # compile / load the cached kernels
+    eq, t_root = timed(lambda: model.equilibrium_mean_forcing(inputs[0]))
+    model.simulate(eq, inputs[:1])
+    best = best_of(lambda: model.simulate(eq, inputs), repeats)
+    _, t_periodic = timed(lambda: model.equilibrium(inputs[0]))
+    print(load_line())
     days = n_cells * n_years * 365
     print(f"millennial {n_cells} cells x {n_years} yr: daily run best of {repeats} {best:.3f} s "
           f"({days / best / 1e6:.2f} M cell-days/s); exact steady state {1e3 * t_root:.1f} ms; "

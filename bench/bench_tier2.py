@@ -7,12 +7,10 @@ warm-up call that compiles) and the time of the closed-form equilibrium.
 
 from __future__ import annotations
 
-import os
 import sys
-import time
 
-import numba
 import numpy as np
+from timing import best_of, load_line, timed
 
 from soilsink.models.ipcc_tier2 import IPCCTier2
 
@@ -26,17 +24,10 @@ def main(n_cells: int = 1_000_000, n_years: int = 50, repeats: int = 5) -> None:
     model = IPCCTier2(tas=tas, pr=pr, pet=pet, sand_pct=rng.uniform(5, 80, n_cells),
                       tillage=rng.choice(["full", "reduced", "no"], n_cells))
     inputs = rng.uniform(0.5, 5.0, (n_years, n_cells))
-    t0 = time.perf_counter()
-    eq = model.equilibrium(inputs[0])
-    t_eq = time.perf_counter() - t0
+    eq, t_eq = timed(lambda: model.equilibrium(inputs[0]))
     model.simulate(eq, inputs[:2])  # compile / load the cached kernel
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        model.simulate(eq, inputs)
-        best = min(best, time.perf_counter() - t0)
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores, "
-          f"numba threads {numba.get_num_threads()}")
+    best = best_of(lambda: model.simulate(eq, inputs), repeats)
+    print(load_line())
     print(f"ipcc_tier2 {n_cells} cells x {n_years} yr: simulate best of {repeats} {best:.3f} s "
           f"({n_cells * n_years / best / 1e6:.1f} M cell-years/s), equilibrium {1e3 * t_eq:.1f} ms")
 

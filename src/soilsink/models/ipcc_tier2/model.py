@@ -38,7 +38,8 @@ from soilsink.io.errors import InputError, Problem
 from soilsink.models._params import as_inputs, as_param, broadcast_years, cumulative_from_zero
 from soilsink.models.base import Trajectory
 from soilsink.models.ipcc_tier2 import equations as eq
-from soilsink.models.ipcc_tier2.parameters import TILLAGE, default_values, parameter_table
+from soilsink.models.ipcc_tier2.parameters import TILLAGE, default_values
+from soilsink.models.parameter_tables import with_overrides
 
 POOLS = ("active", "slow", "passive")
 SOURCE = "<ipcc_tier2 parameters>"
@@ -130,17 +131,14 @@ class IPCCTier2:
                               "Eqs. 5.0A-5.0G)")
 
     def __post_init__(self) -> None:
-        unknown = set(self.parameters) - set(parameter_table())
-        if unknown:
-            raise InputError(Problem(file=SOURCE, column="parameters", value=sorted(unknown),
-                                     message="unknown Tier 2 parameter(s)",
-                                     allowed=", ".join(parameter_table())))
+        object.__setattr__(self, "_values", with_overrides(default_values(), self.parameters,
+                                                          model="Tier 2", source=SOURCE))
         object.__setattr__(self, "_rates", self._compute_rates())
 
     @property
     def parameter_values(self) -> dict[str, ArrayLike]:
         """Every parameter in use (defaults with overrides); sources in :func:`parameter_table`."""
-        return {**default_values(), **self.parameters}
+        return dict(self._values)  # type: ignore[attr-defined]
 
     def _compute_rates(self) -> Tier2Rates:
         p = {k: np.asarray(v, dtype=np.float64) for k, v in self.parameter_values.items()}

@@ -8,11 +8,9 @@ gives one, the equation it enters and the independent transcriptions it was chec
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
 from functools import lru_cache
 
-from soilsink.data import data_path
+from soilsink.models.parameter_tables import Parameter, number_or_none, read_rows
 
 PARAMETER_FILE = ("ipcc_tier2", "parameters.csv")
 
@@ -27,36 +25,15 @@ TILLAGE = {
 }
 
 
-@dataclass(frozen=True)
-class Parameter:
-    """One default parameter with its uncertainty and source (``sd``/``min``/``max`` may be None)."""
-
-    name: str
-    value: float
-    sd: float | None
-    min: float | None
-    max: float | None
-    unit: str
-    equation: str
-    description: str
-    source: str
-    cross_check: str
-
-
-def _number(text: str) -> float | None:
-    return float(text) if text.strip() else None
-
-
 @lru_cache(maxsize=1)
 def parameter_table() -> dict[str, Parameter]:
     """Every default parameter by name, with sources (read once from the data file)."""
-    with open(data_path(*PARAMETER_FILE), newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    return {r["name"]: Parameter(name=r["name"], value=float(r["value"]), sd=_number(r["sd"]),
-                                 min=_number(r["min"]), max=_number(r["max"]), unit=r["unit"],
+    return {r["name"]: Parameter(name=r["name"], value=float(r["value"]),
+                                 sd=number_or_none(r["sd"]), min=number_or_none(r["min"]),
+                                 max=number_or_none(r["max"]), unit=r["unit"],
                                  equation=r["equation"], description=r["description"],
                                  source=r["source"], cross_check=r["cross_check"])
-            for r in rows}
+            for r in read_rows(*PARAMETER_FILE)}
 
 
 def default_values() -> dict[str, float]:

@@ -34,7 +34,8 @@ from soilsink.io.errors import InputError, Problem
 from soilsink.models._params import as_inputs, as_param, broadcast_years
 from soilsink.models.base import Trajectory
 from soilsink.models.millennial import kernel as k
-from soilsink.models.millennial.parameters import default_values, parameter_table
+from soilsink.models.millennial.parameters import default_values
+from soilsink.models.parameter_tables import with_overrides
 
 POOLS = ("POM", "LMWC", "AGG", "MIC", "MAOM")
 SOURCE = "<millennial parameters>"
@@ -98,11 +99,8 @@ class Millennial:
                               "(Abramoff et al. 2022)")
 
     def __post_init__(self) -> None:
-        unknown = set(self.parameters) - set(parameter_table())
-        if unknown:
-            raise InputError(Problem(file=SOURCE, column="parameters", value=sorted(unknown),
-                                     message="unknown Millennial parameter(s)",
-                                     allowed=", ".join(parameter_table())))
+        object.__setattr__(self, "_values", with_overrides(default_values(), self.parameters,
+                                                          model="Millennial", source=SOURCE))
         p = self.parameter_values
         por = np.asarray(p["porosity"], dtype=np.float64)
         tsoil = _daily("tsoil", self.tsoil, low=-60.0, high=60.0)
@@ -125,7 +123,7 @@ class Millennial:
     def parameter_values(self) -> dict[str, ArrayLike]:
         """Every parameter in use (calibrated values with overrides); sources in
         :func:`soilsink.models.millennial.parameter_table`."""
-        return {**default_values(), **self.parameters}
+        return dict(self._values)  # type: ignore[attr-defined]
 
     def _parameter_rows(self, p: Mapping[str, ArrayLike]) -> np.ndarray:
         """``(*cells, N_ROW)`` parameter rows with K_lm (Eq. 10) and Q_max (Eq. 11) appended."""

@@ -7,35 +7,18 @@ rabramoff/Millennial; Abramoff et al. 2022 Table A1), ``prior`` the set before c
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
 from functools import lru_cache
 
-from soilsink.data import data_path
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One Millennial parameter: calibrated value, prior value, unit, equation and source."""
-
-    name: str
-    value: float
-    prior: float
-    unit: str
-    equation: str
-    description: str
-    source: str
+from soilsink.models.parameter_tables import Parameter, read_rows
 
 
 @lru_cache(maxsize=1)
 def parameter_table() -> dict[str, Parameter]:
     """Every parameter by name (read once)."""
-    with open(data_path("millennial", "parameters_v2.csv"), newline="", encoding="utf-8") as fh:
-        return {r["name"]: Parameter(name=r["name"], value=float(r["value"]),
-                                     prior=float(r["prior"]), unit=r["unit"],
-                                     equation=r["equation"], description=r["description"],
-                                     source=r["source"])
-                for r in csv.DictReader(fh)}
+    return {r["name"]: Parameter(name=r["name"], value=float(r["value"]), prior=float(r["prior"]),
+                                 unit=r["unit"], equation=r["equation"],
+                                 description=r["description"], source=r["source"])
+            for r in read_rows("millennial", "parameters_v2.csv")}
 
 
 def default_values() -> dict[str, float]:
