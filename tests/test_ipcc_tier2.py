@@ -28,6 +28,12 @@ def test_protocol_attributes():
     assert "passive" in m.stable_definition and "IPCC 2019" in m.stable_definition
 
 
+def test_protocol_conformance():
+    from soilsink.models.base import SOMModel
+
+    assert isinstance(model(), SOMModel)
+
+
 def test_f4_matches_the_ipcc_workbook_value():
     # the IPCC parameter workbook lists f4 = 0.5745 for its default sand fraction 0.25
     assert eq.f4_active_to_slow(0.25, P["f5"], P["f4par1"], P["f4par2"]) == pytest.approx(0.5745)

@@ -53,6 +53,23 @@ def test_steady_state_is_a_root_of_the_official_equations():
     assert d[5] + d[6] == pytest.approx(2.5 * 100 / 365, rel=1e-12)  # losses = input
 
 
+def test_protocol_conformance():
+    from soilsink.models.base import SOMModel
+
+    assert isinstance(model(), SOMModel)
+
+
+def test_hot_soil_without_microbial_growth_has_a_microbe_free_steady_state():
+    m = model(tsoil=35.0)  # CUE = 0.19 - 0.012 (35 - 15) < 0
+    e = m.equilibrium(np.array(2.5))
+    assert e["MIC"] == 0.0
+    x = np.zeros(k.N_STATE)
+    x[:5] = [e[p] * 100 for p in POOLS]
+    d = np.empty(k.N_STATE)
+    k.derivs(x, 35.0, 0.28, 2.5 * 100 / 365, _rows(m), True, d)
+    np.testing.assert_allclose(d[:5], 0.0, atol=1e-12)
+
+
 def test_steady_state_matches_a_long_run():
     m = model()
     e = m.equilibrium(np.array([2.5]))
@@ -107,7 +124,7 @@ def test_maom_can_exceed_qmax_through_necromass_and_aggregate_breakdown():
     assert blocked.equilibrium(np.array(20.0))["MAOM"] < blocked.qmax_t_ha
 
 
-@pytest.mark.parametrize("kw", [{"theta": 0.7}, {"theta": -0.1}, {"clay_pct": 80.0,
+@pytest.mark.parametrize("kw", [{"theta": 0.7}, {"theta": -0.1}, {"theta": 0.0}, {"clay_pct": 80.0,
                                  "silt_pct": 40.0}, {"ph": 15.0}, {"bd_g_cm3": 0.0},
                                 {"parameters": {"nope": 1.0}},
                                 {"input_shape": np.full(365, 0.5)}])

@@ -54,9 +54,11 @@ class MillennialRun:
     inputs_t_ha: np.ndarray
 
 
-def _daily(name: str, value: ArrayLike, low: float, high: float | None = None) -> np.ndarray:
+def _daily(name: str, value: ArrayLike, low: float, high: float | None = None,
+           low_open: bool = False) -> np.ndarray:
     """A forcing given as one value (per cell) or 365 daily values on the first axis."""
-    arr = as_param(name, value, low=low, high=high, source="<millennial forcing>")
+    arr = as_param(name, value, low=low, high=high, low_open=low_open,
+                   source="<millennial forcing>")
     return arr if arr.ndim and arr.shape[0] == DAYS else arr[np.newaxis]
 
 
@@ -104,12 +106,12 @@ class Millennial:
         p = self.parameter_values
         por = np.asarray(p["porosity"], dtype=np.float64)
         tsoil = _daily("tsoil", self.tsoil, low=-60.0, high=60.0)
-        theta = _daily("theta", self.theta, low=0.0)
+        theta = _daily("theta", self.theta, low=0.0, low_open=True)
         if np.any(theta >= np.max(por)) or np.any(theta > np.broadcast_to(por, theta.shape[1:])):
             raise InputError(Problem(file="<millennial forcing>", column="theta",
                                      value=float(np.max(theta)),
                                      message="soil moisture above the porosity",
-                                     allowed=f"0 <= theta <= porosity ({float(np.min(por))})"))
+                                     allowed=f"0 < theta <= porosity ({float(np.min(por))})"))
         shape = (np.full((DAYS,), 1.0 / DAYS) if self.input_shape is None
                  else as_param("input_shape", self.input_shape, low=0.0, source=SOURCE))
         if shape.shape[0] != DAYS or not np.allclose(shape.sum(axis=0), 1.0, rtol=1e-12):
