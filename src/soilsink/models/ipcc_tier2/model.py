@@ -56,8 +56,7 @@ def _monthly(name: str, value: ArrayLike, *, low: float | None = None) -> np.nda
 
 def _tillage_factors(tillage: ArrayLike, p: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Tillage class(es) -> (tillage factor, f2), broadcast with any per-cell parameter draws."""
-    keys = np.asarray(tillage, dtype=object)
-    keys = np.vectorize(lambda c: str(c).strip().lower(), otypes=[object])(keys)
+    keys = np.char.lower(np.char.strip(np.asarray(tillage, dtype=str)))
     bad = ~np.isin(keys, list(TILLAGE))
     if np.any(bad):
         raise InputError(Problem(file=SOURCE, column="tillage", value=str(keys[bad].flat[0]),
