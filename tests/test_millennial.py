@@ -145,6 +145,12 @@ def test_forcing_from_monthly_climate():
     assert t.shape == w.shape == (365,) and np.all((w >= 0.12) & (w <= 0.35))
     with pytest.raises(InputError):
         bucket_theta(np.zeros(12), np.zeros(12), 0.1, 0.2, 30.0)
+    m = Millennial.from_monthly_climate(tas=tas, pr=np.full(12, 50.0), pet=np.linspace(10, 120, 12),
+                                        theta_fc=0.35, theta_wp=0.12, depth_cm=30.0,
+                                        clay_pct=20.0, silt_pct=30.0, bd_g_cm3=1.3, ph=6.5)
+    direct = model(tsoil=t, theta=w, depth_cm=30.0)
+    np.testing.assert_array_equal(m.equilibrium_mean_forcing(np.array(2.0))["MAOM"],
+                                  direct.equilibrium_mean_forcing(np.array(2.0))["MAOM"])
 
 
 site = st.fixed_dictionaries({

@@ -34,6 +34,7 @@ from soilsink.io.errors import InputError, Problem
 from soilsink.models._params import as_inputs, as_param, broadcast_years
 from soilsink.models.base import Trajectory
 from soilsink.models.millennial import kernel as k
+from soilsink.models.millennial.forcing import soil_forcing_from_monthly
 from soilsink.models.millennial.parameters import default_values
 from soilsink.models.parameter_tables import with_overrides
 
@@ -120,6 +121,18 @@ class Millennial:
                                      allowed="shape (365, *cells), sum 1"))
         object.__setattr__(self, "_forcing", (tsoil, theta, shape))
         object.__setattr__(self, "_rows", self._parameter_rows(p))
+
+    @classmethod
+    def from_monthly_climate(cls, *, tas: ArrayLike, pr: ArrayLike, pet: ArrayLike,
+                             theta_fc: ArrayLike, theta_wp: ArrayLike, depth_cm: ArrayLike = 100.0,
+                             **site) -> Millennial:
+        """The model driven by monthly climate (``tas`` degC, ``pr``, ``pet`` mm/month, 12 values
+        each): daily soil temperature and moisture from
+        :func:`soilsink.models.millennial.forcing.soil_forcing_from_monthly` with field
+        capacity ``theta_fc`` and wilting point ``theta_wp`` (m3/m3) over ``depth_cm``;
+        ``site``: the other keyword parameters of :class:`Millennial`."""
+        tsoil, theta = soil_forcing_from_monthly(tas, pr, pet, theta_fc, theta_wp, depth_cm)
+        return cls(tsoil=tsoil, theta=theta, depth_cm=depth_cm, **site)
 
     @property
     def parameter_values(self) -> dict[str, ArrayLike]:
