@@ -265,6 +265,11 @@ class Millennial:
             f_hi = np.where(left & (side == 1), f_hi * 0.5, f_hi)
             f_lo = np.where(~left & (side == -1), f_lo * 0.5, f_lo)
             side = np.where(left, 1, -1)
+        else:
+            raise InputError(Problem(file="<model inputs>", column="soc_t_ha",
+                                     value=float(np.max(target)),
+                                     message="no input found whose steady state has this SOC",
+                                     allowed="SOC reachable at a finite input"))
         return x
 
     def run(self, initial: Mapping[str, ArrayLike], c_input_t_ha_yr: ArrayLike) -> MillennialRun:
