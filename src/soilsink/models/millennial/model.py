@@ -108,7 +108,7 @@ class Millennial:
         por = np.asarray(p["porosity"], dtype=np.float64)
         tsoil = _daily("tsoil", self.tsoil, low=-60.0, high=60.0)
         theta = _daily("theta", self.theta, low=0.0, low_open=True)
-        if np.any(theta >= np.max(por)) or np.any(theta > np.broadcast_to(por, theta.shape[1:])):
+        if np.any(theta > por):
             raise InputError(Problem(file="<millennial forcing>", column="theta",
                                      value=float(np.max(theta)),
                                      message="soil moisture above the porosity",
