@@ -192,3 +192,14 @@ def test_saturation_only_lowers_maom_and_caps_sorbed_carbon(s, c):
     start = {p: np.array(0.01) for p in POOLS}
     r = m.run(start, np.full((30,), 4 * c))
     assert np.all(r.pools["MAOM"] <= m.qmax_t_ha * (1 + 1e-12))
+
+
+def test_parameter_draws_vectorise_like_separate_models():
+    draws = np.array([0.15, 0.19, 0.25])
+    m = model(parameters={"cue_ref": draws})
+    e = m.equilibrium(np.array(2.0))
+    assert e["MAOM"].shape == (3,)
+    for j, v in enumerate(draws):
+        one = model(parameters={"cue_ref": float(v)}).equilibrium(np.array(2.0))
+        for p in POOLS:
+            assert e[p][j] == one[p]
