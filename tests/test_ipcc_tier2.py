@@ -161,3 +161,32 @@ def test_yearly_update_follows_part_1_and_pools_stay_non_negative(s, start, inpu
     assert all(np.all(tr.pools[p] >= 0) for p in POOLS)
     np.testing.assert_allclose(tr.soc_t_ha, sum(tr.pools[p] for p in POOLS), rtol=1e-14)
     np.testing.assert_allclose(tr.inputs_t_ha[-1], sum(inputs), rtol=1e-12, atol=1e-12)
+
+
+def test_yearly_climate_series_equals_year_by_year_models():
+    """A yearly climate series gives each year the factors of that year's climate: the same
+    as chaining one-year runs of models built for each year's climate."""
+    rng = np.random.default_rng(1)
+    n, sand = 6, np.array([15.0, 45.0, 70.0])
+    tas = np.array(TAS)[None, :, None] + rng.normal(0, 2, (n, 1, 3))
+    pr = np.array(PR)[None, :, None] * rng.uniform(0.5, 1.5, (n, 1, 3))
+    pet = np.broadcast_to(np.array(PET)[None, :, None], (n, 12, 3))
+    irrigated = np.zeros(12, dtype=bool)
+    irrigated[5:8] = True
+    base = model(sand_pct=sand, irrigated=irrigated)
+    inputs = rng.uniform(1, 4, (n, 3))
+    start = base.equilibrium(np.array([2.0, 2.0, 2.0]))
+    tr = base.simulate(start, inputs, tas=tas, pr=pr, pet=pet)
+    state = start
+    for y in range(n):
+        one = model(sand_pct=sand, irrigated=irrigated, tas=tas[y], pr=pr[y], pet=pet[y])
+        state = {p: v[-1] for p, v in one.simulate(state, inputs[y:y + 1]).pools.items()}
+        for p in POOLS:
+            np.testing.assert_allclose(tr.pools[p][y + 1], state[p], rtol=1e-14)
+    # one climate for every cell broadcasts over the model's cells
+    same = base.simulate(start, inputs, tas=tas[:, :, :1], pr=pr[:, :, :1], pet=pet[:, :, :1])
+    assert same.soc_t_ha.shape == (n + 1, 3)
+    with pytest.raises(InputError):
+        base.simulate(start, inputs, tas=tas[:3], pr=pr[:3], pet=pet[:3])
+    with pytest.raises(InputError):
+        base.simulate(start, inputs, tas=tas)

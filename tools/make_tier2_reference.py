@@ -10,8 +10,8 @@ its own (the engine pins numpy < 2)::
     python -m venv /tmp/hestia && /tmp/hestia/bin/pip install hestia-earth-models==0.74.17
     /tmp/hestia/bin/python tools/make_tier2_reference.py
 
-Each case: a site (monthly climate, irrigation, sand), a tillage regime per year and a yearly C
-input with its lignin and N fractions. Year 0's pools are its steady state (the engine's start
+Each case: a site (monthly climate, one for all years or one per year; irrigation; sand), a
+tillage regime per year and a yearly C input with its lignin and N fractions. Year 0's pools are its steady state (the engine's start
 after its run-in); every later year is the engine's yearly update. Stocks are t C/ha (the
 equations are linear in the input; the engine's kg C/ha are used as t C/ha).
 """
@@ -54,22 +54,37 @@ CASES = {
         "tillage": ["unknown"] * 5 + ["full"] * 5, "c_input": [0.8] * 5 + [1.6] * 5,
         "lignin_frac": 0.2, "nitrogen_frac": 0.006},
 }
+_rng = np.random.default_rng(2019)
+_TAS = np.array(CASES["temperate_tillage_change"]["tas"])
+_PR = np.array(CASES["temperate_tillage_change"]["pr"])
+CASES["yearly_climate"] = {  # the factors change every year with that year's weather
+    "tas": [list(np.round(_TAS + _rng.normal(0.0, 1.5), 2)) for _ in range(15)],
+    "pr": [list(np.round(_PR * _rng.uniform(0.6, 1.4, 12), 1)) for _ in range(15)],
+    "pet": [CASES["temperate_tillage_change"]["pet"]] * 15,
+    "irrigated": [False] * 12, "sand_pct": 40.0,
+    "tillage": ["full"] * 5 + ["reduced"] * 10, "c_input": [2.0] * 5 + [2.6] * 10,
+    "lignin_frac": 0.09, "nitrogen_frac": 0.012}
 COLUMNS = ("year", "c_input", "tillage", "tfac", "wfac", "k_active", "k_slow", "k_passive",
            "active_ss", "slow_ss", "passive_ss", "active", "slow", "passive", "soc")
 
 
+def _climate(case: dict, year: int) -> tuple[np.ndarray, ...]:
+    """The year's monthly climate as (12, 1) columns (one climate for all years, or per year)."""
+    def col(key):
+        v = np.array(case[key], dtype=float)
+        return (v[year] if v.ndim == 2 else v).reshape(12, 1)
+    return col("tas"), col("pr"), col("pet"), np.array(case["irrigated"]).reshape(12, 1)
+
+
 def run_case(case: dict) -> list[dict]:
-    tas = np.array(case["tas"]).reshape(12, 1)
-    pr = np.array(case["pr"]).reshape(12, 1)
-    pet = np.array(case["pet"]).reshape(12, 1)
-    irr = np.array(case["irrigated"]).reshape(12, 1)
     sand = case["sand_pct"] / 100.0
     lc, nc = np.array([[case["lignin_frac"]]]), np.array([[case["nitrogen_frac"]]])
-    tfac = t2._calc_temperature_factor_annual(tas)
-    wfac = t2._calc_water_factor_annual(pr, pet, irr)
     f4 = t2._calc_f_4(sand)
     rows, prev = [], None
     for year, (c, till) in enumerate(zip(case["c_input"], case["tillage"], strict=True)):
+        tas, pr, pet, irr = _climate(case, year)
+        tfac = t2._calc_temperature_factor_annual(tas)
+        wfac = t2._calc_water_factor_annual(pr, pet, irr)
         ci = np.array([[c]])
         f2 = t2._get_f_2_annual([TILL[till]])
         tillfac = t2._get_tillage_factor_annual([TILL[till]])

@@ -83,16 +83,19 @@ class Tier2Rates:
 @numba.njit(parallel=True, cache=True)
 def _run(inputs, a0, s0, p0, ma, ms, mp, xa, xs, xp, out_a, out_s, out_p):  # pragma: no cover
     """Yearly update X_y = (1 − m)·X_{y−1} + m·x·C_y per pool (Eqs. 5.0B–D part 1 with the
-    steady states of part 2 written as x·C_y; m = min(k, 1)); cells flattened on axis 1."""
+    steady states of part 2 written as x·C_y; m = min(k, 1)); cells flattened on axis 1.
+    The coefficients ``m``, ``x`` have one row (constant climate) or one row per year."""
     n_years, n_cells = inputs.shape
+    per_year = ma.shape[0] > 1
     for c in numba.prange(n_cells):
         a, s, p = a0[c], s0[c], p0[c]
         out_a[0, c], out_s[0, c], out_p[0, c] = a, s, p
         for y in range(n_years):
+            r = y if per_year else 0
             ci = inputs[y, c]
-            a = a + (xa[c] * ci - a) * ma[c]
-            s = s + (xs[c] * ci - s) * ms[c]
-            p = p + (xp[c] * ci - p) * mp[c]
+            a = a + (xa[r, c] * ci - a) * ma[r, c]
+            s = s + (xs[r, c] * ci - s) * ms[r, c]
+            p = p + (xp[r, c] * ci - p) * mp[r, c]
             out_a[y + 1, c], out_s[y + 1, c], out_p[y + 1, c] = a, s, p
 
 
@@ -132,24 +135,37 @@ class IPCCTier2:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_values", with_overrides(default_values(), self.parameters,
                                                           model="Tier 2", source=SOURCE))
-        object.__setattr__(self, "_rates", self._compute_rates())
+        object.__setattr__(self, "_rates", self._compute_rates(self.tas, self.pr, self.pet,
+                                                               self.irrigated))
 
     @property
     def parameter_values(self) -> dict[str, ArrayLike]:
         """Every parameter in use (defaults with overrides); sources in :func:`parameter_table`."""
         return dict(self._values)  # type: ignore[attr-defined]
 
-    def _compute_rates(self) -> Tier2Rates:
+    def _compute_rates(self, tas: ArrayLike, pr: ArrayLike, pet: ArrayLike,
+                       irrigated: ArrayLike) -> Tier2Rates:
+        """Rates and unit steady states for monthly climate with the months on axis 0 (any
+        further leading axis, e.g. years, broadcasts in front of the cells)."""
         p = {k: np.asarray(v, dtype=np.float64) for k, v in self.parameter_values.items()}
-        tas = _monthly("tas", self.tas)
-        pr = _monthly("pr", self.pr, low=0.0)
-        pet = _monthly("pet", self.pet, low=0.0)
+        tas = _monthly("tas", tas)
+        pr = _monthly("pr", pr, low=0.0)
+        pet = _monthly("pet", pet, low=0.0)
         sand = as_param("sand_pct", self.sand_pct, low=0.0, high=100.0, source=SOURCE) / 100.0
         lc = as_param("lignin_frac", p["lignin_frac"] if self.lignin_frac is None
                       else self.lignin_frac, low=0.0, high=1.0, source=SOURCE)
         nc = as_param("nitrogen_frac", p["nitrogen_frac"] if self.nitrogen_frac is None
                       else self.nitrogen_frac, low=0.0, high=1.0, low_open=True, source=SOURCE)
-        irrigated = np.asarray(self.irrigated, dtype=bool)
+        irrigated = np.asarray(irrigated, dtype=bool)
+        if irrigated.ndim:  # months on axis 0, like the climate
+            if irrigated.shape[0] != 12:
+                raise InputError(Problem(file=SOURCE, column="irrigated",
+                                         value=str(irrigated.shape),
+                                         message="'irrigated' needs 12 monthly values on its "
+                                                 "first axis (or one value)",
+                                         allowed="True/False, shape (12,) or (12, *cells)"))
+            pad = (1,) * (tas.ndim - irrigated.ndim)
+            irrigated = irrigated.reshape((12, *pad, *irrigated.shape[1:]))
         tillfac, f2 = _tillage_factors(self.tillage, p)
         tfac = eq.temperature_factor(tas, p["tmax"], p["topt"], p["ta"], p["tb"])
         wfac = eq.water_factor(pr, pet, irrigated, p["wfacpar1"], p["wfacpar2"], p["wfacpar3"],
@@ -192,11 +208,43 @@ class IPCCTier2:
         r = self.rates
         return soc / (r.active_per_input + r.slow_per_input + r.passive_per_input)
 
-    def simulate(self, initial: Mapping[str, ArrayLike], c_input_t_ha_yr: ArrayLike) -> Trajectory:
+    def rates_for_years(self, tas: ArrayLike, pr: ArrayLike, pet: ArrayLike,
+                        irrigated: ArrayLike | None = None) -> Tier2Rates:
+        """Rates and unit steady states of each year of a climate series: ``tas``, ``pr``,
+        ``pet`` (and ``irrigated``) of shape ``(n_years, 12, *cells)``; results
+        ``(n_years, *cells)``. Without ``irrigated``, the model's irrigated months every year."""
+        arrays = [np.asarray(x, dtype=np.float64) for x in (tas, pr, pet)]
+        for name, x in zip(("tas", "pr", "pet"), arrays, strict=True):
+            if x.ndim < 2 or x.shape[1] != 12:
+                raise InputError(Problem(file=SOURCE, column=name, value=str(x.shape),
+                                         message=f"a yearly '{name}' series needs 12 months "
+                                                 "on its second axis",
+                                         allowed="shape (n_years, 12, *cells)"))
+        # the cell axes of the series align with the model's cells, the year axis stays in front
+        ndim = max(self.rates.k_active.ndim, *(x.ndim - 2 for x in arrays))
+
+        def months_first(x: np.ndarray) -> np.ndarray:
+            x = x.reshape((*x.shape[:2], *(1,) * (ndim - (x.ndim - 2)), *x.shape[2:]))
+            return np.moveaxis(x, 1, 0)
+
+        if irrigated is None:  # the model's irrigated months, every year
+            irr = np.asarray(self.irrigated, dtype=bool)
+        else:
+            irr = np.asarray(irrigated, dtype=bool)
+            irr = months_first(irr) if irr.ndim >= 2 else irr
+        tas_m, pr_m, pet_m = (months_first(x) for x in arrays)
+        return self._compute_rates(tas_m, pr_m, pet_m, irr)
+
+    def simulate(self, initial: Mapping[str, ArrayLike], c_input_t_ha_yr: ArrayLike, *,
+                 tas: ArrayLike | None = None, pr: ArrayLike | None = None,
+                 pet: ArrayLike | None = None, irrigated: ArrayLike | None = None) -> Trajectory:
         """Yearly run from ``initial`` pools (t C/ha) under annual inputs ``(n_years, *cells)``.
 
-        A management change is a run of the model built for the new management from the pools
-        of the old one (e.g. its ``equilibrium``).
+        Climate: the model's monthly climate every year, or a yearly series ``tas``, ``pr``,
+        ``pet`` (optionally ``irrigated``) of shape ``(n_years, 12, *cells)``, whose factors
+        then change year by year as the method applies them in an inventory. A management
+        change is a run of the model built for the new management from the pools of the old
+        one (e.g. its ``equilibrium``).
         """
         missing = [k for k in POOLS if k not in initial]
         if missing:
@@ -204,21 +252,39 @@ class IPCCTier2:
                                      message=f"initial state lacks pool(s) {missing}",
                                      allowed=", ".join(POOLS)))
         i = as_inputs("c_input_t_ha_yr", c_input_t_ha_yr)
-        r = self.rates
-        init = [np.asarray(initial[k], dtype=np.float64) for k in POOLS]
-        cells = np.broadcast_shapes(i.shape[1:], r.k_active.shape, *(x.shape for x in init))
         n = i.shape[0]
+        if tas is None and pr is None and pet is None:
+            r, per_year = self.rates, False
+        elif tas is None or pr is None or pet is None:
+            raise InputError(Problem(file="<model inputs>", column="tas, pr, pet",
+                                     message="a yearly climate series needs tas, pr and pet",
+                                     value="partial"))
+        else:
+            r, per_year = self.rates_for_years(tas, pr, pet, irrigated), True
+            if r.k_active.shape[0] != n:
+                raise InputError(Problem(file="<model inputs>", column="tas",
+                                         value=r.k_active.shape[0],
+                                         message="climate series and inputs differ in years",
+                                         allowed=f"{n} years"))
+        coef_cells = r.k_active.shape[1:] if per_year else r.k_active.shape
+        init = [np.asarray(initial[k], dtype=np.float64) for k in POOLS]
+        cells = np.broadcast_shapes(i.shape[1:], coef_cells, *(x.shape for x in init))
         flat = int(np.prod(cells))
         ii = np.ascontiguousarray(broadcast_years(i, cells).reshape(n, flat))
 
         def cell(x):
             return np.ascontiguousarray(np.broadcast_to(x, cells).reshape(flat), dtype=np.float64)
 
+        def coef(x):
+            rows = x.shape[0] if per_year else 1
+            full = np.broadcast_to(x.reshape((rows, *x.shape[per_year:])), (rows, *cells))
+            return np.ascontiguousarray(full.reshape(rows, flat), dtype=np.float64)
+
         out = [np.empty((n + 1, flat)) for _ in POOLS]
         _run(ii, *(cell(x) for x in init),
-             cell(np.minimum(r.k_active, 1.0)), cell(np.minimum(r.k_slow, 1.0)),
-             cell(np.minimum(r.k_passive, 1.0)), cell(r.active_per_input),
-             cell(r.slow_per_input), cell(r.passive_per_input), *out)
+             coef(np.minimum(r.k_active, 1.0)), coef(np.minimum(r.k_slow, 1.0)),
+             coef(np.minimum(r.k_passive, 1.0)), coef(r.active_per_input),
+             coef(r.slow_per_input), coef(r.passive_per_input), *out)
         pools = {k: v.reshape((n + 1, *cells)) for k, v in zip(POOLS, out, strict=True)}
         soc = pools["active"] + pools["slow"] + pools["passive"]
         inputs = cumulative_from_zero(ii.reshape((n, *cells)))
